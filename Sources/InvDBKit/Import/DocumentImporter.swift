@@ -1,0 +1,54 @@
+/// Reads the top-level members of one document of a known kind and writes its rows.
+///
+/// The import run creates one importer per file once the file's kind is known, hands it each
+/// top-level member (with the reader placed on the member's value), then calls `finish`.
+protocol DocumentImporter: AnyObject {
+    /// Handles the member `key`; must consume its value (read or skip it).
+    func readMember(_ key: String, reader: JSONStreamReader, file: FileImport) throws
+    /// Called after the whole document was read.
+    func finish(file: FileImport) throws
+}
+
+/// What an import run knows about the file being imported.
+final class FileImport {
+    let path: String
+    let importId: Int
+    let run: ImportRun
+    var counts = RowCounts()
+    /// The account and region the data turned out to belong to (first one seen).
+    var account: String?
+    var region: String?
+
+    init(path: String, importId: Int, run: ImportRun) {
+        self.path = path
+        self.importId = importId
+        self.run = run
+    }
+
+    /// Notes the account (and region) of data just read, if none is noted yet.
+    func noteOrigin(account: String?, region: String? = nil) {
+        if self.account == nil { self.account = account }
+        if self.region == nil { self.region = region }
+    }
+
+    /// A location inside this file.
+    func location(_ reader: JSONStreamReader, _ jsonPath: String) -> RecordLocation {
+        RecordLocation(file: path, position: reader.position, jsonPath: jsonPath)
+    }
+
+    /// Reads the array member the reader is on, handing each element to `body` with its location.
+    func forEachElement(of reader: JSONStreamReader, path jsonPath: String,
+                        _ body: (JSONValue, RecordLocation) throws -> Void) throws {
+        guard try reader.peekValueStart() == .array else {
+            throw location(reader, jsonPath).invalid("expected an array")
+        }
+        try reader.beginArray()
+        var index = 0
+        while try reader.nextElement() {
+            let elementLocation = location(reader, "\(jsonPath)[\(index)]")
+            let value = try reader.readValue()
+            try body(value, elementLocation)
+            index += 1
+        }
+    }
+}

@@ -1,0 +1,207 @@
+import GRDB
+
+/// Writes EC2 instances and their child rows, and keeps the snapshot rule: all describe-instances
+/// data for one account and region in one run is one snapshot, which replaces the previous one.
+///
+/// One writer serves a whole run (snapshots span files). Its in-memory state is saved with
+/// `checkpoint()` before each file and put back with `restore(_:)` when that file's savepoint
+/// is rolled back.
+final class EC2InventoryWriter {
+    /// One account and region.
+    struct Place: Hashable {
+        var account: String
+        var region: String
+    }
+
+    /// A snapshot taken in this run.
+    struct Snapshot {
+        var id: Int
+        /// False when the database held no instance of the place before this run: child rows
+        /// then need no clean-up, the fast path of a first import.
+        var replacesEarlierRows: Bool
+        var instanceIds: Set<String> = []
+    }
+
+    /// The writer's in-memory state, saved before each file.
+    struct State {
+        var snapshots: [Place: Snapshot] = [:]
+    }
+
+    private(set) var state = State()
+    /// Places the current file wrote instances to (the import run resets it per file).
+    var touchedPlaces: Set<Place> = []
+    private let db: Database
+    private let runId: Int
+    private let insertSnapshot: PreparedStatement
+    private let placeHasRows: PreparedStatement
+    private let retirePlace: PreparedStatement
+    private let insertInstance: PreparedStatement
+    private let insertTag: PreparedStatement
+    private let insertSecurityGroup: PreparedStatement
+    private let insertInterface: PreparedStatement
+    private let insertAddress: PreparedStatement
+    private let deleteChildren: [PreparedStatement]
+
+    init(db: Database, runId: Int) throws {
+        self.db = db
+        self.runId = runId
+        insertSnapshot = try PreparedStatement(db, "INSERT INTO ec2_snapshots(run_id, account_id, region) VALUES (?, ?, ?)")
+        placeHasRows = try PreparedStatement(db, "SELECT EXISTS(SELECT 1 FROM ec2_instances WHERE account_id = ? AND region = ?)")
+        retirePlace = try PreparedStatement(db, "UPDATE ec2_instances SET is_current = 0 WHERE account_id = ? AND region = ? AND is_current = 1")
+        insertInstance = try PreparedStatement(db, """
+        INSERT OR REPLACE INTO ec2_instances(instance_id, account_id, region, availability_zone, reservation_id,
+            state, state_reason, instance_type, image_id, vpc_id, subnet_id, private_ip, public_ip, private_dns,
+            public_dns, launch_time, platform, platform_details, architecture, key_name, metadata_http_tokens,
+            metadata_http_endpoint, metadata_hop_limit, iam_instance_profile_arn, iam_instance_profile_id, name,
+            snapshot_id, import_id, is_current, raw_json)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)
+        """)
+        insertTag = try PreparedStatement(db, "INSERT INTO ec2_instance_tags(instance_id, key, value) VALUES (?, ?, ?)")
+        insertSecurityGroup = try PreparedStatement(db, "INSERT INTO ec2_instance_security_groups(instance_id, group_id, group_name) VALUES (?, ?, ?)")
+        insertInterface = try PreparedStatement(db, """
+        INSERT INTO ec2_network_interfaces(network_interface_id, instance_id, device_index, attachment_id, status,
+            subnet_id, vpc_id, mac_address, private_ip, public_ip, owner_id, description)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """)
+        insertAddress = try PreparedStatement(db, """
+        INSERT INTO ec2_network_interface_ips(network_interface_id, instance_id, family, private_ip, is_primary, public_ip, private_dns)
+        VALUES (?, ?, ?, ?, ?, ?, ?)
+        """)
+        deleteChildren = try [
+        "ec2_instance_tags", "ec2_instance_security_groups", "ec2_network_interfaces", "ec2_network_interface_ips",
+            ].map { try PreparedStatement(db, "DELETE FROM \($0) WHERE instance_id = ?") }
+    }
+
+    func checkpoint() -> State { state }
+
+    func restore(_ saved: State) { state = saved }
+
+    /// The snapshot of `place` in this run, taken (and the place's earlier instances retired
+    /// from "current") the first time the place is seen.
+    func snapshot(for place: Place, counts: inout RowCounts) throws -> Int {
+        if let existing = state.snapshots[place] { return existing.id }
+        try insertSnapshot.bind(runId).bind(place.account).bind(place.region).run()
+        let id = Int(db.lastInsertedRowID)
+        counts.add("ec2_snapshots")
+        let hadRows = try placeHasRows.bind(place.account).bind(place.region).fetchInt() == 1
+        if hadRows {
+            try retirePlace.bind(place.account).bind(place.region).run()
+        }
+        state.snapshots[place] = Snapshot(id: id, replacesEarlierRows: hadRows)
+        return id
+    }
+
+    /// Places that got a snapshot in this run.
+    var places: [Place] { Array(state.snapshots.keys) }
+
+    /// Writes one instance (and its tags, interfaces, addresses and groups) into the snapshot of
+    /// its account and region. Returns a warning when the run already held this instance.
+    func write(instance: JSONValue, rawJSON: [UInt8], account: String, reservationId: String?,
+               regionFallback: String?, importId: Int, location: RecordLocation,
+               counts: inout RowCounts) throws -> String? {
+        let instanceId = try location.requiredString(instance, "InstanceId")
+        guard let stateName = instance["State"]?["Name"]?.nonEmptyString else {
+            throw location.invalid("State.Name is missing")
+        }
+        let zone = instance["Placement"]?["AvailabilityZone"]?.nonEmptyString
+        guard let region = zone.flatMap(AWSRegion.fromAvailabilityZone) ?? regionFallback else {
+            throw location.invalid("cannot tell the instance's region: Placement.AvailabilityZone is missing or not a zone name; pass --region")
+        }
+        let place = Place(account: account, region: region)
+        let snapshotId = try snapshot(for: place, counts: &counts)
+        touchedPlaces.insert(place)
+        var warning: String?
+        let alreadyInRun = state.snapshots[place]!.instanceIds.contains(instanceId)
+        if alreadyInRun {
+            warning = "\(location.file): instance \(instanceId) was already read in this run; the later copy is kept"
+        } else {
+            state.snapshots[place]!.instanceIds.insert(instanceId)
+        }
+        if alreadyInRun || state.snapshots[place]!.replacesEarlierRows {
+            for statement in deleteChildren { try statement.bind(instanceId).run() }
+        }
+
+        let tags = instance["Tags"]?.elements ?? []
+        let name = tags.first(where: { $0["Key"]?.string == "Name" })?["Value"]?.string
+        let metadata = instance["MetadataOptions"]
+        try insertInstance
+            .bind(instanceId).bind(account).bind(region).bind(zone).bind(reservationId)
+            .bind(stateName)
+            .bind(instance["StateReason"]?["Message"]?.nonEmptyString ?? instance["StateTransitionReason"]?.nonEmptyString)
+            .bind(instance["InstanceType"]?.string).bind(instance["ImageId"]?.string)
+            .bind(instance["VpcId"]?.nonEmptyString).bind(instance["SubnetId"]?.nonEmptyString)
+            .bind(instance["PrivateIpAddress"]?.nonEmptyString).bind(instance["PublicIpAddress"]?.nonEmptyString)
+            .bind(instance["PrivateDnsName"]?.nonEmptyString).bind(instance["PublicDnsName"]?.nonEmptyString)
+            .bind(instance["LaunchTime"]?.string).bind(instance["Platform"]?.nonEmptyString)
+            .bind(instance["PlatformDetails"]?.nonEmptyString).bind(instance["Architecture"]?.string)
+            .bind(instance["KeyName"]?.nonEmptyString)
+            .bind(metadata?["HttpTokens"]?.string).bind(metadata?["HttpEndpoint"]?.string)
+            .bind(metadata?["HttpPutResponseHopLimit"]?.int)
+            .bind(instance["IamInstanceProfile"]?["Arn"]?.nonEmptyString)
+            .bind(instance["IamInstanceProfile"]?["Id"]?.nonEmptyString)
+            .bind(name).bind(snapshotId).bind(importId)
+            .bindText(bytes: rawJSON)
+            .run()
+        counts.add("ec2_instances")
+
+        for tag in tags {
+            guard let key = tag["Key"]?.string else { continue }
+            try insertTag.bind(instanceId).bind(key).bind(tag["Value"]?.string ?? "").run()
+            counts.add("ec2_instance_tags")
+        }
+        for group in instance["SecurityGroups"]?.elements ?? [] {
+            guard let groupId = group["GroupId"]?.nonEmptyString else { continue }
+            try insertSecurityGroup.bind(instanceId).bind(groupId).bind(group["GroupName"]?.string).run()
+            counts.add("ec2_instance_security_groups")
+        }
+        for interface in instance["NetworkInterfaces"]?.elements ?? [] {
+            try writeInterface(interface, instanceId: instanceId, counts: &counts)
+        }
+        return warning
+    }
+
+    private func writeInterface(_ interface: JSONValue, instanceId: String, counts: inout RowCounts) throws {
+        guard let interfaceId = interface["NetworkInterfaceId"]?.nonEmptyString else { return }
+        let attachment = interface["Attachment"]
+        try insertInterface
+            .bind(interfaceId).bind(instanceId)
+            .bind(attachment?["DeviceIndex"]?.int).bind(attachment?["AttachmentId"]?.string)
+            .bind(interface["Status"]?.string).bind(interface["SubnetId"]?.nonEmptyString)
+            .bind(interface["VpcId"]?.nonEmptyString).bind(interface["MacAddress"]?.nonEmptyString)
+            .bind(interface["PrivateIpAddress"]?.nonEmptyString)
+            .bind(interface["Association"]?["PublicIp"]?.nonEmptyString)
+            .bind(interface["OwnerId"]?.nonEmptyString).bind(interface["Description"]?.nonEmptyString)
+            .run()
+        counts.add("ec2_network_interfaces")
+        for address in interface["PrivateIpAddresses"]?.elements ?? [] {
+            guard let ip = address["PrivateIpAddress"]?.nonEmptyString else { continue }
+            try insertAddress
+                .bind(interfaceId).bind(instanceId).bind("ipv4").bind(ip)
+                .bind(address["Primary"]?.bool ?? false)
+                .bind(address["Association"]?["PublicIp"]?.nonEmptyString)
+                .bind(address["PrivateDnsName"]?.nonEmptyString)
+                .run()
+            counts.add("ec2_network_interface_ips")
+        }
+        for address in interface["Ipv6Addresses"]?.elements ?? [] {
+            guard let ip = address["Ipv6Address"]?.nonEmptyString else { continue }
+            try insertAddress.bind(interfaceId).bind(instanceId).bind("ipv6").bind(ip).bind(false).bind(nil as String?).bind(nil as String?).run()
+            counts.add("ec2_network_interface_ips")
+        }
+    }
+
+    /// Takes an empty snapshot of `place`: a listing with no instances retires every instance
+    /// the place had.
+    func recordEmptyListing(for place: Place, counts: inout RowCounts) throws {
+        _ = try snapshot(for: place, counts: &counts)
+        touchedPlaces.insert(place)
+    }
+
+    /// Stores each snapshot's instance count. Call once, at the end of the run.
+    func finishRun() throws {
+        for snapshot in state.snapshots.values {
+            try db.execute(sql: "UPDATE ec2_snapshots SET instance_count = ? WHERE snapshot_id = ?",
+                           arguments: [snapshot.instanceIds.count, snapshot.id])
+        }
+    }
+}

@@ -1,0 +1,212 @@
+import Foundation
+import GRDB
+
+/// Imports files, folders (recursively) and standard input (`-`) into the database, all in one
+/// transaction: either every file is imported, or (on the first bad file, without `keepGoing`)
+/// nothing is.
+///
+/// ```swift
+/// let summary = try Importer(database: database, options: ImportOptions()).run(paths: ["exports/"])
+/// ```
+public final class Importer {
+    /// One file to import, and whether the user named it (rather than it being found in a folder).
+    struct Input {
+        var path: String
+        var explicit: Bool
+    }
+
+    private let database: InvDatabase
+    private let options: ImportOptions
+    /// Called while a file is read, for a progress line.
+    public var onProgress: ((ImportProgress) -> Void)?
+
+    public init(database: InvDatabase, options: ImportOptions) {
+        self.database = database
+        self.options = options
+    }
+
+    /// Imports `paths`.
+    ///
+    /// - Throws: the first `InputError` (nothing is written) unless `keepGoing` is set, in which
+    ///   case failures are in the summary and the good files are imported.
+    public func run(paths: [String]) throws -> ImportSummary {
+        var summary = ImportSummary()
+        var inputs: [Input] = []
+        for path in paths {
+            do {
+                inputs += try Self.expand(path)
+            } catch let error as InputError where options.keepGoing {
+                summary.outcomes.append(.failed(error))
+            }
+        }
+        try database.queue.write { db in
+            let run = try ImportRun(db: db, options: options)
+            var freshPlaces: Set<EC2InventoryWriter.Place> = []
+            var unchangedListings: [(input: Input, places: Set<EC2InventoryWriter.Place>)] = []
+            for input in inputs {
+                let (outcome, touched) = try importInSavepoint(input, run: run, db: db, reimport: false)
+                switch outcome {
+                case .imported: freshPlaces.formUnion(touched)
+                case .unchanged(_, .ec2DescribeInstances): unchangedListings.append((input, touched))
+                default: break
+                }
+                summary.outcomes.append(outcome)
+            }
+            // Pages of one listing make one snapshot: an already-imported page given together
+            // with new pages of the same account and region still belongs to the new snapshot.
+            for listing in unchangedListings where !listing.places.isDisjoint(with: freshPlaces) {
+                guard listing.input.path != "-" else {
+                    run.warn("-: standard input repeats an earlier import and cannot be read twice; its instances are not in the new snapshot")
+                    continue
+                }
+                let (outcome, _) = try importInSavepoint(listing.input, run: run, db: db, reimport: true)
+                if let index = summary.outcomes.firstIndex(where: { if case .unchanged(listing.input.path, _) = $0 { return true } else { return false } }) {
+                    summary.outcomes[index] = outcome
+                }
+            }
+            try run.finish()
+            summary.warnings = run.warnings
+        }
+        return summary
+    }
+
+    /// Imports one file in a savepoint of its own; returns what happened and the places
+    /// (account and region) whose instances the file held.
+    private func importInSavepoint(_ input: Input, run: ImportRun, db: Database,
+                                   reimport: Bool) throws -> (FileOutcome, Set<EC2InventoryWriter.Place>) {
+        let saved = run.ec2.checkpoint()
+        run.ec2.touchedPlaces = []
+        var outcome: FileOutcome = .skipped(path: input.path, reason: "")
+        do {
+            try db.inSavepoint {
+                outcome = try importFile(input, run: run, db: db, reimport: reimport)
+                if case .imported = outcome { return .commit }
+                return .rollback
+            }
+        } catch let error as InputError {
+            run.ec2.restore(saved)
+            if !input.explicit && error.isSkippableInFolder {
+                return (.skipped(path: input.path, reason: error.message), [])
+            }
+            if options.keepGoing { return (.failed(error), []) }
+            throw error
+        }
+        let touched = run.ec2.touchedPlaces
+        if case .imported = outcome { return (outcome, touched) }
+        run.ec2.restore(saved)
+        return (outcome, touched)
+    }
+
+    private func importFile(_ input: Input, run: ImportRun, db: Database, reimport: Bool) throws -> FileOutcome {
+        let source = try ByteSource(path: input.path)
+        if let onProgress {
+            let expected = source.expectedSize
+            source.onProgress = { onProgress(ImportProgress(path: input.path, bytesRead: $0, expectedBytes: expected)) }
+        }
+        let reader = JSONStreamReader(source: source)
+        try sniff(reader)
+
+        try db.execute(sql: """
+            INSERT INTO imports(run_id, path, sha256, kind, imported_at, byte_count, row_counts)
+            VALUES (?, ?, '', '', ?, 0, '{}')
+            """, arguments: [run.runId, input.path, Timestamp.iso8601(options.now())])
+        let file = FileImport(path: input.path, importId: Int(db.lastInsertedRowID), run: run)
+
+        try reader.beginObject()
+        var kind: InputKind?
+        var importer: DocumentImporter?
+        var memberNames: [String] = []
+        while let key = try reader.nextKey() {
+            if memberNames.count < 5 { memberNames.append(key) }
+            if let identified = InputKind.identified(byTopLevelKey: key) {
+                if kind == nil {
+                    kind = identified
+                    importer = Self.makeImporter(for: identified)
+                } else if identified != kind {
+                    throw reader.error("member '\(key)' belongs to \(identified.command) output, but the document started as \(kind!.command) output", reason: .invalidRecord)
+                }
+            }
+            if let importer {
+                try importer.readMember(key, reader: reader, file: file)
+            } else {
+                try reader.skipValue()
+            }
+        }
+        try reader.expectEndOfInput()
+        guard let kind, let importer else {
+            throw InputError(.unknownKind, file: input.path, line: 1, column: 1,
+                             message: "valid JSON, but not an input invdb knows (top-level members: \(memberNames.joined(separator: ", ")))")
+        }
+        try importer.finish(file: file)
+        let sha256 = source.sha256Hex()
+        if !reimport, try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM imports WHERE sha256 = ? AND kind = ?)",
+                                        arguments: [sha256, kind.rawValue]) == true {
+            return .unchanged(path: input.path, kind: kind)
+        }
+        try db.execute(sql: """
+            UPDATE imports SET sha256 = ?, kind = ?, account_id = ?, region = ?, byte_count = ?, row_counts = ?
+            WHERE import_id = ?
+            """, arguments: [sha256, kind.rawValue, file.account, file.region, source.bytesRead, file.counts.json, file.importId])
+        return .imported(path: input.path, kind: kind, counts: file.counts)
+    }
+
+    /// Rejects inputs that are not a JSON object before anything is written, with a reason a
+    /// person can act on.
+    private func sniff(_ reader: JSONStreamReader) throws {
+        try reader.skipByteOrderMark()
+        let prefix = try reader.peekPrefix(512)
+        let name = reader.source.name
+        if prefix.isEmpty {
+            throw InputError(.notJSON, file: name, message: "the file is empty")
+        }
+        if prefix.starts(with: [0x1F, 0x8B]) {
+            throw InputError(.notJSON, file: name, line: 1, column: 1, message: "gzip-compressed data, not JSON; decompress it first (gunzip)")
+        }
+        if let nul = prefix.firstIndex(of: 0) {
+            throw InputError(.notJSON, file: name, message: "binary data (a NUL byte at offset \(nul)), not JSON")
+        }
+        switch try reader.peekValueStart() {
+        case .object:
+            return
+        case .array:
+            throw reader.error("a JSON array, not an input invdb knows (AWS CLI output is a JSON object)", reason: .unknownKind)
+        case .endOfInput:
+            throw InputError(.notJSON, file: name, message: "the file holds only white space")
+        default:
+            throw reader.error("not JSON: expected '{' (AWS CLI JSON output) at the start", reason: .notJSON)
+        }
+    }
+
+    private static func makeImporter(for kind: InputKind) -> DocumentImporter {
+        switch kind {
+        case .ec2DescribeInstances: return DescribeInstancesImporter()
+        case .ec2InstanceProfileAssociations: return ProfileAssociationsImporter()
+        case .iamListInstanceProfiles, .iamGetInstanceProfile: return InstanceProfilesImporter()
+        case .iamListRoles: return RolesImporter()
+        case .iamAccountAuthorizationDetails: return AuthorizationDetailsImporter()
+        case .stsCallerIdentity: return CallerIdentityImporter()
+        }
+    }
+
+    /// The files a command-line path stands for: itself, `-`, or every file below a folder
+    /// (sorted, hidden files and folders left out).
+    static func expand(_ path: String) throws -> [Input] {
+        if path == "-" { return [Input(path: "-", explicit: true)] }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw InputError(.unreadable, file: path, message: "no such file or folder")
+        }
+        guard isDirectory.boolValue else { return [Input(path: path, explicit: true)] }
+        let root = URL(fileURLWithPath: path)
+        guard let enumerator = FileManager.default.enumerator(
+            at: root, includingPropertiesForKeys: [.isRegularFileKey], options: [.skipsHiddenFiles]) else {
+            throw InputError(.unreadable, file: path, message: "cannot list the folder")
+        }
+        var files: [String] = []
+        for case let url as URL in enumerator where (try? url.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true {
+            let relative = url.path.dropFirst(root.path.count).drop(while: { $0 == "/" })
+            files.append((path.hasSuffix("/") ? path : path + "/") + relative)
+        }
+        return files.sorted().map { Input(path: $0, explicit: false) }
+    }
+}

@@ -1,0 +1,39 @@
+/// The kinds of input invdb recognises, detected from a document's content (its top-level
+/// member names), never from the file name.
+public enum InputKind: String, CaseIterable, Sendable {
+    case ec2DescribeInstances = "ec2-describe-instances"
+    case ec2InstanceProfileAssociations = "ec2-describe-iam-instance-profile-associations"
+    case iamListInstanceProfiles = "iam-list-instance-profiles"
+    case iamGetInstanceProfile = "iam-get-instance-profile"
+    case iamListRoles = "iam-list-roles"
+    case iamAccountAuthorizationDetails = "iam-get-account-authorization-details"
+    case stsCallerIdentity = "sts-get-caller-identity"
+
+    /// The AWS CLI command whose output this kind is.
+    public var command: String {
+        switch self {
+        case .ec2DescribeInstances: return "aws ec2 describe-instances"
+        case .ec2InstanceProfileAssociations: return "aws ec2 describe-iam-instance-profile-associations"
+        case .iamListInstanceProfiles: return "aws iam list-instance-profiles"
+        case .iamGetInstanceProfile: return "aws iam get-instance-profile"
+        case .iamListRoles: return "aws iam list-roles"
+        case .iamAccountAuthorizationDetails: return "aws iam get-account-authorization-details"
+        case .stsCallerIdentity: return "aws sts get-caller-identity"
+        }
+    }
+
+    /// The kind a top-level member name identifies; nil for names that identify no kind
+    /// (pagination members such as `NextToken`, `Marker`, `IsTruncated`, or unknown names).
+    public static func identified(byTopLevelKey key: String) -> InputKind? {
+        switch key {
+        case "Reservations": return .ec2DescribeInstances
+        case "IamInstanceProfileAssociations": return .ec2InstanceProfileAssociations
+        case "InstanceProfiles": return .iamListInstanceProfiles
+        case "InstanceProfile": return .iamGetInstanceProfile
+        case "Roles": return .iamListRoles
+        case "UserDetailList", "GroupDetailList", "RoleDetailList", "Policies": return .iamAccountAuthorizationDetails
+        case "UserId", "Account", "Arn": return .stsCallerIdentity
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,27 @@
+/// Imports `aws ec2 describe-iam-instance-profile-associations` output.
+final class ProfileAssociationsImporter: DocumentImporter {
+    func readMember(_ key: String, reader: JSONStreamReader, file: FileImport) throws {
+        guard key == "IamInstanceProfileAssociations" else {
+            try reader.skipValue()
+            return
+        }
+        let insert = try file.run.statement("""
+            INSERT OR REPLACE INTO ec2_instance_profile_associations(association_id, instance_id, profile_arn,
+                profile_id, state, account_id, region, import_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        try file.forEachElement(of: reader, path: "$.IamInstanceProfileAssociations") { association, location in
+            let profileArn = association["IamInstanceProfile"]?["Arn"]?.nonEmptyString
+            let account = profileArn.flatMap { ARN($0)?.account } ?? file.run.options.account
+            try insert.bind(try location.requiredString(association, "AssociationId"))
+                .bind(try location.requiredString(association, "InstanceId"))
+                .bind(profileArn).bind(association["IamInstanceProfile"]?["Id"]?.string)
+                .bind(association["State"]?.string).bind(account).bind(file.run.options.region)
+                .bind(file.importId).run()
+            file.counts.add("ec2_instance_profile_associations")
+            file.noteOrigin(account: account, region: file.run.options.region)
+        }
+    }
+
+    func finish(file: FileImport) throws {}
+}

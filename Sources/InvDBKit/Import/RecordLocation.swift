@@ -1,0 +1,58 @@
+/// Where a record sits in its file: the position of its first byte and its JSON path.
+/// Importers use it to point errors at the record that is wrong.
+public struct RecordLocation: Sendable {
+    public var file: String
+    public var position: JSONStreamReader.Position
+    public var jsonPath: String
+
+    public init(file: String, position: JSONStreamReader.Position, jsonPath: String) {
+        self.file = file
+        self.position = position
+        self.jsonPath = jsonPath
+    }
+
+    /// An error about this record's content.
+    public func invalid(_ message: String) -> InputError {
+        InputError(.invalidRecord, file: file, line: position.line, column: position.column,
+                   jsonPath: jsonPath, message: message)
+    }
+
+    /// The location of a member or element inside this record (same start position).
+    public func appending(_ component: String) -> RecordLocation {
+        RecordLocation(file: file, position: position, jsonPath: jsonPath + component)
+    }
+
+    /// The string member `key` of `record`, or an error naming what is missing.
+    public func requiredString(_ record: JSONValue, _ key: String) throws -> String {
+        guard let value = record[key] else { throw invalid("\(key) is missing") }
+        guard let text = value.string, !text.isEmpty else {
+            throw invalid("\(key) should be a non-empty string, found \(value.kindName)")
+        }
+        return text
+    }
+}
+
+/// Rows written per table while importing one file.
+public struct RowCounts: Sendable, Equatable {
+    public private(set) var byTable: [String: Int] = [:]
+
+    public init() {}
+
+    /// Counts `count` more rows written to `table`.
+    public mutating func add(_ table: String, _ count: Int = 1) {
+        byTable[table, default: 0] += count
+    }
+
+    /// Adds every count of `other`.
+    public mutating func merge(_ other: RowCounts) {
+        for (table, count) in other.byTable { add(table, count) }
+    }
+
+    /// The counts as a JSON object with sorted keys, for `imports.row_counts`.
+    public var json: String {
+        "{" + byTable.keys.sorted().map { "\(jsonStringLiteral($0)):\(byTable[$0]!)" }.joined(separator: ",") + "}"
+    }
+
+    /// Total rows over all tables.
+    public var total: Int { byTable.values.reduce(0, +) }
+}

@@ -1,0 +1,519 @@
+/// A pull reader over a JSON document that never holds more than the current token (and the
+/// value the caller asks for) in memory.
+///
+/// Importers walk the outer structure with `beginObject`/`nextKey` and `beginArray`/`nextElement`
+/// and materialize one record at a time with `readValue()`, so memory is bounded by the largest
+/// record, not by the file. Errors carry the file, line and column of the offending byte.
+///
+/// ```swift
+/// let reader = JSONStreamReader(source: try ByteSource(path: "instances.json"))
+/// try reader.beginObject()
+/// while let key = try reader.nextKey() {
+///     if key == "Reservations" { … } else { try reader.skipValue() }
+/// }
+/// try reader.expectEndOfInput()
+/// ```
+public final class JSONStreamReader {
+    /// A place in the input, 1-based.
+    public struct Position: Equatable, Sendable {
+        public var line: Int
+        public var column: Int
+    }
+
+    /// What the next value is, judged from its first byte.
+    public enum ValueStart: Equatable {
+        case object, array, string, number, literal, endOfInput, other(UInt8)
+    }
+
+    public let source: ByteSource
+    private var buffer: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    private var pos = 0
+    private var end = 0
+    private var bufferOffset = 0
+    private var atEndOfInput = false
+    private var line = 1
+    private var lineStartOffset = 0
+    /// One entry per open container: `true` until its first member or element has been read.
+    private var expectingFirst: [Bool] = []
+    private var scratch: [UInt8] = []
+    private static let maximumDepth = 512
+
+    /// Creates a reader; `chunkSize` is the initial buffer (it grows only for a longer token).
+    public init(source: ByteSource, chunkSize: Int = 1 << 20) {
+        self.source = source
+        capacity = chunkSize
+        buffer = .allocate(capacity: chunkSize)
+    }
+
+    deinit { buffer.deallocate() }
+
+    // MARK: - Positions and errors
+
+    /// The position of the next unread byte.
+    public var position: Position {
+        Position(line: line, column: bufferOffset + pos - lineStartOffset + 1)
+    }
+
+    /// An error at the current position.
+    public func error(_ message: String, reason: InputError.Reason = .syntax, at place: Position? = nil) -> InputError {
+        let where_ = place ?? position
+        return InputError(reason, file: source.name, line: where_.line, column: where_.column, message: message)
+    }
+
+    // MARK: - Buffer management
+
+    /// Moves unread bytes from `keep` on to the front and reads more. Returns how far indices
+    /// moved left, or nil when the input is exhausted and nothing was added.
+    @discardableResult
+    private func refill(keepingFrom keep: Int) throws -> Int? {
+        if atEndOfInput { return nil }
+        let shift = keep
+        if shift > 0 {
+            let remaining = end - keep
+            if remaining > 0 { (buffer).update(from: buffer + keep, count: remaining) }
+            bufferOffset += shift
+            pos -= shift
+            end = remaining
+        }
+        if end == capacity {
+            let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity * 2)
+            bigger.update(from: buffer, count: end)
+            buffer.deallocate()
+            buffer = bigger
+            capacity *= 2
+        }
+        let got = try source.read(into: buffer + end, count: capacity - end)
+        if got == 0 {
+            atEndOfInput = true
+            return nil
+        }
+        end += got
+        return shift
+    }
+
+    /// Skips white space (counting lines) and returns the next byte without consuming it,
+    /// or nil at the end of the input.
+    @inline(__always)
+    private func peekSignificant() throws -> UInt8? {
+        while true {
+            while pos < end {
+                let byte = buffer[pos]
+                switch byte {
+                case 0x20, 0x09, 0x0D:
+                    pos += 1
+                case 0x0A:
+                    pos += 1
+                    line += 1
+                    lineStartOffset = bufferOffset + pos
+                default:
+                    return byte
+                }
+            }
+            if try refill(keepingFrom: pos) == nil { return nil }
+        }
+    }
+
+    private func describe(_ byte: UInt8?) -> String {
+        guard let byte else { return "end of file" }
+        if byte >= 0x20 && byte < 0x7F { return "'\(Character(Unicode.Scalar(byte)))'" }
+        return "byte 0x" + String(byte, radix: 16)
+    }
+
+    // MARK: - Structure
+
+    /// What kind of value comes next (after white space), without consuming it.
+    public func peekValueStart() throws -> ValueStart {
+        guard let byte = try peekSignificant() else { return .endOfInput }
+        switch byte {
+        case UInt8(ascii: "{"): return .object
+        case UInt8(ascii: "["): return .array
+        case UInt8(ascii: "\""): return .string
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number
+        case UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"): return .literal
+        default: return .other(byte)
+        }
+    }
+
+    /// The first bytes of the input (up to `count`), without consuming them; for sniffing.
+    public func peekPrefix(_ count: Int) throws -> [UInt8] {
+        while end - pos < count, try refill(keepingFrom: pos) != nil {}
+        return Array(UnsafeBufferPointer(start: buffer + pos, count: min(count, end - pos)))
+    }
+
+    /// Skips a UTF-8 byte-order mark at the start of the input.
+    public func skipByteOrderMark() throws {
+        let prefix = try peekPrefix(3)
+        if prefix == [0xEF, 0xBB, 0xBF] { pos += 3 }
+    }
+
+    private func expect(_ ascii: UInt8, _ what: String) throws {
+        let byte = try peekSignificant()
+        guard byte == ascii else { throw error("expected \(what), found \(describe(byte))") }
+        pos += 1
+    }
+
+    /// Consumes `{`.
+    public func beginObject() throws {
+        try expect(UInt8(ascii: "{"), "'{' (an object)")
+        try push()
+    }
+
+    /// Consumes `[`.
+    public func beginArray() throws {
+        try expect(UInt8(ascii: "["), "'[' (an array)")
+        try push()
+    }
+
+    private func push() throws {
+        guard expectingFirst.count < Self.maximumDepth else {
+            throw error("nesting deeper than \(Self.maximumDepth) levels")
+        }
+        expectingFirst.append(true)
+    }
+
+    /// The next member's key, with the reader placed on its value; nil after the closing `}`.
+    public func nextKey() throws -> String? {
+        let byte = try peekSignificant()
+        if byte == UInt8(ascii: "}") {
+            pos += 1
+            expectingFirst.removeLast()
+            return nil
+        }
+        if expectingFirst[expectingFirst.count - 1] {
+            expectingFirst[expectingFirst.count - 1] = false
+        } else {
+            guard byte == UInt8(ascii: ",") else {
+                throw error("expected ',' or '}' after an object member, found \(describe(byte))")
+            }
+            pos += 1
+        }
+        guard try peekSignificant() == UInt8(ascii: "\"") else {
+            throw error("expected a member name in double quotes, found \(describe(try peekSignificant()))")
+        }
+        let key = try readStringToken()
+        try expect(UInt8(ascii: ":"), "':' after a member name")
+        return key
+    }
+
+    /// True when another element follows (the reader is placed on it); false after the closing `]`.
+    public func nextElement() throws -> Bool {
+        let byte = try peekSignificant()
+        if byte == UInt8(ascii: "]") {
+            pos += 1
+            expectingFirst.removeLast()
+            return false
+        }
+        if expectingFirst[expectingFirst.count - 1] {
+            expectingFirst[expectingFirst.count - 1] = false
+            if byte == nil { throw error("unexpected end of file inside an array (is the file truncated?)") }
+        } else {
+            guard byte == UInt8(ascii: ",") else {
+                throw error("expected ',' or ']' after an array element, found \(describe(byte))")
+            }
+            pos += 1
+        }
+        return true
+    }
+
+    /// Fails unless only white space is left.
+    public func expectEndOfInput() throws {
+        if let byte = try peekSignificant() {
+            throw error("unexpected \(describe(byte)) after the end of the JSON document")
+        }
+    }
+
+    /// True when only white space is left (for JSON-lines inputs).
+    public func isAtEndOfInput() throws -> Bool {
+        try peekSignificant() == nil
+    }
+
+    // MARK: - Values
+
+    /// Reads the next value completely.
+    public func readValue() throws -> JSONValue {
+        try readValue(depth: expectingFirst.count, capture: nil)
+    }
+
+    /// Reads the next value and appends its minified JSON text to `capture`.
+    public func readValue(capturingInto capture: inout [UInt8]) throws -> JSONValue {
+        try withUnsafeMutablePointer(to: &capture) { pointer in
+            try readValue(depth: expectingFirst.count, capture: pointer)
+        }
+    }
+
+    /// Reads a string value.
+    public func readString() throws -> String {
+        guard try peekSignificant() == UInt8(ascii: "\"") else {
+            throw error("expected a string, found \(describe(try peekSignificant()))", reason: .invalidRecord)
+        }
+        return try readStringToken()
+    }
+
+    /// Skips the next value without building it.
+    public func skipValue() throws {
+        switch try peekValueStart() {
+        case .object:
+            try beginObject()
+            while try nextKey() != nil { try skipValue() }
+        case .array:
+            try beginArray()
+            while try nextElement() { try skipValue() }
+        case .string:
+            _ = try scanString()
+        default:
+            _ = try readScalar(capture: nil)
+        }
+    }
+
+    private func readValue(depth: Int, capture: UnsafeMutablePointer<[UInt8]>?) throws -> JSONValue {
+        guard let byte = try peekSignificant() else {
+            throw error("unexpected end of file where a value was expected (is the file truncated?)")
+        }
+        switch byte {
+        case UInt8(ascii: "{"):
+            guard depth < Self.maximumDepth else { throw error("nesting deeper than \(Self.maximumDepth) levels") }
+            pos += 1
+            capture?.pointee.append(UInt8(ascii: "{"))
+            var members: [JSONMember] = []
+            var first = true
+            while true {
+                var next = try peekSignificant()
+                if next == UInt8(ascii: "}") { pos += 1; break }
+                if !first {
+                    guard next == UInt8(ascii: ",") else {
+                        throw error("expected ',' or '}' after an object member, found \(describe(next))")
+                    }
+                    pos += 1
+                    capture?.pointee.append(UInt8(ascii: ","))
+                    next = try peekSignificant()
+                }
+                first = false
+                guard next == UInt8(ascii: "\"") else {
+                    throw error("expected a member name in double quotes, found \(describe(next))")
+                }
+                let key = try readStringToken(capture: capture)
+                try expect(UInt8(ascii: ":"), "':' after a member name")
+                capture?.pointee.append(UInt8(ascii: ":"))
+                let value = try readValue(depth: depth + 1, capture: capture)
+                members.append(JSONMember(key: key, value: value))
+            }
+            capture?.pointee.append(UInt8(ascii: "}"))
+            return .object(members)
+        case UInt8(ascii: "["):
+            guard depth < Self.maximumDepth else { throw error("nesting deeper than \(Self.maximumDepth) levels") }
+            pos += 1
+            capture?.pointee.append(UInt8(ascii: "["))
+            var items: [JSONValue] = []
+            var first = true
+            while true {
+                let next = try peekSignificant()
+                if next == UInt8(ascii: "]") { pos += 1; break }
+                if !first {
+                    guard next == UInt8(ascii: ",") else {
+                        throw error("expected ',' or ']' after an array element, found \(describe(next))")
+                    }
+                    pos += 1
+                    capture?.pointee.append(UInt8(ascii: ","))
+                }
+                first = false
+                items.append(try readValue(depth: depth + 1, capture: capture))
+            }
+            capture?.pointee.append(UInt8(ascii: "]"))
+            return .array(items)
+        case UInt8(ascii: "\""):
+            return .string(try readStringToken(capture: capture))
+        default:
+            return try readScalar(capture: capture)
+        }
+    }
+
+    /// Reads a number or a literal (`true`, `false`, `null`).
+    private func readScalar(capture: UnsafeMutablePointer<[UInt8]>?) throws -> JSONValue {
+        let start = position
+        guard let first = try peekSignificant() else {
+            throw error("unexpected end of file where a value was expected (is the file truncated?)")
+        }
+        for (word, value) in [("true", JSONValue.bool(true)), ("false", .bool(false)), ("null", .null)]
+        where first == word.utf8.first! {
+            let bytes = Array(word.utf8)
+            while end - pos < bytes.count, try refill(keepingFrom: pos) != nil {}
+            guard end - pos >= bytes.count,
+                  (0..<bytes.count).allSatisfy({ buffer[pos + $0] == bytes[$0] }) else {
+                throw error("invalid literal: expected '\(word)'", at: start)
+            }
+            pos += bytes.count
+            try requireDelimiter()
+            capture?.pointee.append(contentsOf: bytes)
+            return value
+        }
+        guard first == UInt8(ascii: "-") || (first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9")) else {
+            throw error("expected a JSON value, found \(describe(first))")
+        }
+        var tokenStart = pos
+        var index = pos
+        while true {
+            if index == end {
+                guard let shift = try refill(keepingFrom: tokenStart) else { break }
+                index -= shift
+                tokenStart -= shift
+            }
+            let byte = buffer[index]
+            let isNumberByte = (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
+                || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "+")
+                || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E")
+            if !isNumberByte { break }
+            index += 1
+        }
+        let lexemeBytes = UnsafeBufferPointer(start: buffer + tokenStart, count: index - tokenStart)
+        guard Self.isValidNumber(lexemeBytes) else {
+            throw error("invalid number '\(String(decoding: lexemeBytes, as: UTF8.self))'", at: start)
+        }
+        let lexeme = String(decoding: lexemeBytes, as: UTF8.self)
+        capture?.pointee.append(contentsOf: lexemeBytes)
+        pos = index
+        try requireDelimiter()
+        return .number(lexeme)
+    }
+
+    private func requireDelimiter() throws {
+        if pos == end { try refill(keepingFrom: pos) }
+        guard pos < end else { return }
+        switch buffer[pos] {
+        case 0x20, 0x09, 0x0A, 0x0D, UInt8(ascii: ","), UInt8(ascii: "]"), UInt8(ascii: "}"): return
+        default: throw error("unexpected \(describe(buffer[pos])) after a value")
+        }
+    }
+
+    /// JSON's number grammar: `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`.
+    static func isValidNumber(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var i = 0
+        let n = bytes.count
+        func digit(_ at: Int) -> Bool { at < n && bytes[at] >= 48 && bytes[at] <= 57 }
+        if i < n && bytes[i] == UInt8(ascii: "-") { i += 1 }
+        guard digit(i) else { return false }
+        if bytes[i] == 48 { i += 1 } else { while digit(i) { i += 1 } }
+        if i < n && bytes[i] == UInt8(ascii: ".") {
+            i += 1
+            guard digit(i) else { return false }
+            while digit(i) { i += 1 }
+        }
+        if i < n && (bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E")) {
+            i += 1
+            if i < n && (bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-")) { i += 1 }
+            guard digit(i) else { return false }
+            while digit(i) { i += 1 }
+        }
+        return i == n
+    }
+
+    // MARK: - Strings
+
+    /// Finds the string token at `pos` (which is on the opening quote). Returns the buffer range
+    /// of its raw contents (between the quotes) and whether it holds escapes; `pos` ends after
+    /// the closing quote.
+    private func scanString() throws -> (start: Int, end: Int, hasEscapes: Bool) {
+        let start = position
+        var tokenStart = pos
+        var index = pos + 1
+        var hasEscapes = false
+        var escapeNext = false
+        while true {
+            if index == end {
+                guard let shift = try refill(keepingFrom: tokenStart) else {
+                    throw error("unexpected end of file inside a string (is the file truncated?)", at: start)
+                }
+                index -= shift
+                tokenStart -= shift
+            }
+            let byte = buffer[index]
+            if escapeNext {
+                escapeNext = false
+            } else if byte == UInt8(ascii: "\"") {
+                break
+            } else if byte == UInt8(ascii: "\\") {
+                hasEscapes = true
+                escapeNext = true
+            } else if byte < 0x20 {
+                pos = index
+                throw error(byte == 0x0A
+                    ? "unescaped line break inside a string (is a closing quote missing?)"
+                    : "control character \(describe(byte)) inside a string (binary data?)")
+            }
+            index += 1
+        }
+        pos = index + 1
+        return (tokenStart + 1, index, hasEscapes)
+    }
+
+    private func readStringToken(capture: UnsafeMutablePointer<[UInt8]>? = nil) throws -> String {
+        let tokenPosition = position
+        let (start, stop, hasEscapes) = try scanString()
+        capture?.pointee.append(contentsOf: UnsafeBufferPointer(start: buffer + start - 1, count: stop - start + 2))
+        if !hasEscapes {
+            guard let text = String(validating: UnsafeBufferPointer(start: buffer + start, count: stop - start),
+                                    as: UTF8.self) else {
+                throw error("string is not valid UTF-8 (binary data?)", at: tokenPosition)
+            }
+            return text
+        }
+        scratch.removeAll(keepingCapacity: true)
+        var index = start
+        while index < stop {
+            let byte = buffer[index]
+            guard byte == UInt8(ascii: "\\") else {
+                scratch.append(byte)
+                index += 1
+                continue
+            }
+            let escaped = buffer[index + 1]
+            index += 2
+            switch escaped {
+            case UInt8(ascii: "\""): scratch.append(0x22)
+            case UInt8(ascii: "\\"): scratch.append(0x5C)
+            case UInt8(ascii: "/"): scratch.append(0x2F)
+            case UInt8(ascii: "b"): scratch.append(0x08)
+            case UInt8(ascii: "f"): scratch.append(0x0C)
+            case UInt8(ascii: "n"): scratch.append(0x0A)
+            case UInt8(ascii: "r"): scratch.append(0x0D)
+            case UInt8(ascii: "t"): scratch.append(0x09)
+            case UInt8(ascii: "u"):
+                guard var scalar = hex4(at: index, stop: stop) else {
+                    throw error("invalid \\u escape in a string", at: tokenPosition)
+                }
+                index += 4
+                if (0xD800..<0xDC00).contains(scalar), index + 6 <= stop,
+                   buffer[index] == UInt8(ascii: "\\"), buffer[index + 1] == UInt8(ascii: "u"),
+                   let low = hex4(at: index + 2, stop: stop), (0xDC00..<0xE000).contains(low) {
+                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                    index += 6
+                }
+                let character = Unicode.Scalar(scalar) ?? "\u{FFFD}"
+                scratch.append(contentsOf: Array(String(character).utf8))
+            default:
+                throw error("invalid escape \\\(Character(Unicode.Scalar(escaped))) in a string", at: tokenPosition)
+            }
+        }
+        guard let text = String(validating: scratch, as: UTF8.self) else {
+            throw error("string is not valid UTF-8 (binary data?)", at: tokenPosition)
+        }
+        return text
+    }
+
+    private func hex4(at index: Int, stop: Int) -> UInt32? {
+        guard index + 4 <= stop else { return nil }
+        var value: UInt32 = 0
+        for offset in 0..<4 {
+            let byte = buffer[index + offset]
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+            default: return nil
+            }
+            value = value << 4 | UInt32(digit)
+        }
+        return value
+    }
+}

@@ -1,0 +1,40 @@
+import Foundation
+import GRDB
+
+/// The numbered SQL migrations in `Schema/` (`0001_inventory.sql`, …), applied in order.
+///
+/// Migrations are forward-only and recorded by GRDB in `grdb_migrations`; a database that
+/// holds a migration this build does not know was made by a newer invdb and is refused.
+public struct Migrations: Sendable {
+    /// Migration identifiers (file names without `.sql`) and their SQL, in order.
+    public let steps: [(identifier: String, sql: String)]
+
+    /// Loads every `NNNN_name.sql` file of `directory`.
+    public init(directory: URL) throws {
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+        } catch {
+            throw UsageError("cannot read the schema folder \(directory.path): \(error.localizedDescription)")
+        }
+        steps = try names
+            .filter { $0.hasSuffix(".sql") && $0.first?.isNumber == true }
+            .sorted()
+            .map { name in
+                let sql = try String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8)
+                return (String(name.dropLast(4)), sql)
+            }
+        guard !steps.isEmpty else { throw UsageError("no migrations found in \(directory.path)") }
+    }
+
+    /// A GRDB migrator that applies the steps.
+    public var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        for step in steps {
+            migrator.registerMigration(step.identifier) { db in
+                try db.execute(sql: step.sql)
+            }
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+import Glibc
+
+/// Terminal detection, colours and messages on standard error.
+public enum Terminal {
+    public enum Stream { case standardOutput, standardError }
+
+    /// True when `stream` is a terminal (not a pipe or a file).
+    public static func isTerminal(_ stream: Stream) -> Bool {
+        isatty(stream == .standardOutput ? STDOUT_FILENO : STDERR_FILENO) == 1
+    }
+
+    /// Prints a line on standard error.
+    public static func printError(_ line: String) {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+
+    /// Wraps `text` in an ANSI colour when `enabled`.
+    public static func colored(_ text: String, _ code: Int, enabled: Bool) -> String {
+        enabled ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
+    }
+}
+
+/// The exit codes invdb promises (documented in the README).
+public enum InvDBExit {
+    /// Success, and no check found a problem.
+    public static let success: Int32 = 0
+    /// The checks ran and some result is `alarm` or `error`.
+    public static let findings: Int32 = 1
+    /// Bad input: a malformed or unreadable file, a database from a newer invdb, a bad SQL query.
+    public static let badInput: Int32 = 2
+    /// Wrong command-line usage (argument parser's validation error).
+    public static let usage: Int32 = 64
+}
+
+extension Terminal {
+    /// The width for tables: the terminal's when standard output is one, else `$COLUMNS`, else 80.
+    public static func columns() -> Int {
+        var size = winsize()
+        if isTerminal(.standardOutput), ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 {
+            return Int(size.ws_col)
+        }
+        if let text = ProcessInfo.processInfo.environment["COLUMNS"], let value = Int(text), value > 0 { return value }
+        return 80
+    }
+}

@@ -1,0 +1,21 @@
+import ArgumentParser
+import InvDBKit
+
+@main
+struct InvDBCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "invdb",
+        abstract: "Turn AWS inventory exports into one SQLite database and check CIS AWS 1.18 (IAM instance roles).",
+        discussion: """
+            Typical use:
+              invdb import exports/          # AWS CLI JSON output, files or folders
+              invdb check cis-1.18           # run the saved checks
+              invdb query "SELECT * FROM instances_without_usable_role"
+
+            Exit codes: 0 success; 1 the checks found alarms or errors; 2 bad input \
+            (a file, the database); 64 usage error.
+            """,
+        version: InvDB.version,
+        subcommands: [Import.self, Check.self, Checks.self, Query.self, Tables.self, SchemaDocs.self]
+    )
+}

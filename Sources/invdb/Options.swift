@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+import InvDBKit
+
+/// The database option every command shares.
+struct DatabaseOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The SQLite database file (default: $INVDB_DB, else ./invdb.sqlite).", valueName: "path"))
+    var db: String?
+
+    var path: String { InvDatabase.resolvePath(option: db) }
+
+    func resources() throws -> ResourceLocator { try ResourceLocator.locate() }
+
+    func migrations() throws -> Migrations { try Migrations(directory: try resources().schemaDirectory) }
+}
+
+/// Output options shared by commands that print result rows.
+struct OutputOptions: ParsableArguments {
+    @Option(name: .long, help: "Output format: table (aligned, for people), markdown (GitHub-flavoured), json or csv.")
+    var format: OutputFormat = .table
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write the output to this file instead of standard output (written whole or not at all).", valueName: "file"))
+    var output: String?
+
+    @Flag(name: .long, help: "Colour statuses even when standard output is not a terminal.")
+    var color = false
+
+    /// Writes `text` to `--output` (atomically) or standard output.
+    func emit(_ text: String) throws {
+        if let output {
+            do {
+                try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+            } catch {
+                throw UsageError("cannot write \(output): \(error.localizedDescription)")
+            }
+        } else {
+            FileHandle.standardOutput.write(Data(text.utf8))
+        }
+    }
+
+    /// Whether to colour: only on a terminal (or when asked), never into a file.
+    var useColor: Bool {
+        output == nil && (color || (Terminal.isTerminal(.standardOutput) && ProcessInfo.processInfo.environment["NO_COLOR"] == nil))
+    }
+}
+
+extension OutputFormat: ExpressibleByArgument {}
+
+/// Runs `body`, turning invdb's errors into messages on standard error and stable exit codes.
+func runReportingErrors(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch {
+        guard let report = ErrorReport(error) else { throw error }
+        Terminal.printError(report.message)
+        throw ExitCode(report.exitCode)
+    }
+}

@@ -1,0 +1,37 @@
+import ArgumentParser
+import Foundation
+import InvDBKit
+
+struct Checks: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List the benchmarks and their saved checks.")
+
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var output: OutputOptions
+
+    @Argument(help: ArgumentHelp("Only this benchmark (id or alias).", valueName: "benchmark"))
+    var benchmark: String?
+
+    @Option(name: .long, help: ArgumentHelp("Folder of benchmark folders to use instead of the shipped Queries/.", valueName: "dir"))
+    var queries: String?
+
+    func run() throws {
+        try runReportingErrors {
+            let queriesDirectory = try queries.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? database.resources().queriesDirectory
+            let catalog = try BenchmarkCatalog(directory: queriesDirectory)
+            let benchmarks = try benchmark.map { [try catalog.resolve($0)] } ?? catalog.benchmarks
+            var rows: [[CellValue]] = []
+            for item in benchmarks {
+                for check in item.checks {
+                    rows.append([.text(item.id), .text(check.id), .text(check.severity), .text(check.title)])
+                }
+            }
+            let table = ResultTable(columns: ["benchmark", "check_id", "severity", "title"], rows: rows)
+            var text = output.format.renderer(width: Terminal.columns(), color: output.useColor).render(table: table)
+            if output.format == .table {
+                text += benchmarks.map { "\($0.id) also answers to: \($0.aliases.joined(separator: ", "))" }.joined(separator: "\n") + "\n"
+            }
+            try output.emit(text)
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import ArgumentParser
+import Foundation
+import InvDBKit
+
+struct Query: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run SQL against the database (opened read-only).",
+        discussion: """
+            SQL is the query text, a path to a .sql file, or - to read standard input. Only the \
+            rows of the last statement that returns rows are printed.
+
+            Example: invdb query "SELECT instance_id, name, problem FROM instances_without_usable_role"
+            """)
+
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var output: OutputOptions
+
+    @Argument(help: ArgumentHelp("SQL text, a .sql file, or - for standard input.", valueName: "sql"))
+    var sql: String
+
+    func run() throws {
+        try runReportingErrors {
+            let text: String
+            if sql == "-" {
+                text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+            } else if sql.hasSuffix(".sql"), FileManager.default.fileExists(atPath: sql) {
+                text = try String(contentsOfFile: sql, encoding: .utf8)
+            } else {
+                text = sql
+            }
+            let store = try InvDatabase.openReadOnly(path: database.path, migrations: try database.migrations())
+            let table = try QueryRunner.run(sql: text, database: store)
+            try output.emit(output.format.renderer(width: Terminal.columns(), color: output.useColor).render(table: table))
+        }
+    }
+}

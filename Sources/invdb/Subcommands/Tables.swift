@@ -1,0 +1,25 @@
+import ArgumentParser
+import Foundation
+import InvDBKit
+
+struct Tables: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List the tables and views, with what each holds.",
+        discussion: "Column-by-column documentation: docs/tables.md (generated from Schema/).")
+
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var output: OutputOptions
+
+    @Flag(name: .long, help: "Count the rows of each table and view.")
+    var counts = false
+
+    func run() throws {
+        try runReportingErrors {
+            let migrations = try database.migrations()
+            let docs = SchemaDocumentation(migrations: migrations)
+            let store = try InvDatabase.openReadOnly(path: database.path, migrations: migrations)
+            let table = try SchemaDocumentation.listing(database: store, documentation: docs, counts: counts)
+            try output.emit(output.format.renderer(width: Terminal.columns(), color: output.useColor).render(table: table))
+        }
+    }
+}
