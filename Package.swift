@@ -31,7 +31,11 @@ let package = Package(
         ),
         .testTarget(
             name: "InvDBKitTests",
-            dependencies: ["InvDBKit"]
+            dependencies: ["InvDBKit", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(
+            name: "invdbTests",
+            dependencies: ["invdb"]
         ),
     ],
     swiftLanguageModes: [.v5]

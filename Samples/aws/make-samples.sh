@@ -78,7 +78,7 @@ awst() { aws --endpoint-url "$ENDPOINT" --output text "$@"; }
 save() {
   local out="$1"; shift
   mkdir -p "$(dirname "$out")"
-  awsj "$@" >"$out.tmp"
+  awsj "$@" >"$out.tmp" || { rm -f "$out.tmp"; die "failed: aws $*"; }
   mv "$out.tmp" "$out"
   echo "  wrote ${out#"$REPO/"}"
 }
@@ -86,6 +86,7 @@ save() {
 # --- clean previous outputs (only what this script writes) -----------------------------------------
 rm -rf "$HERE/iam" "$HERE/sts" "$HERE/s3" "$HERE/us-east-1" "$HERE/eu-west-1" "$HERE/eu-west-1-paged"
 rm -f "$REPO/Tests/Fixtures/aws/later/us-east-1-describe-instances.json"
+rm -f "$REPO/Tests/Fixtures/aws/eu-west-1-whole/describe-instances.json"
 
 # --- 1. IAM -----------------------------------------------------------------------------------------
 echo "IAM roles, policies, instance profiles"
@@ -314,3 +315,9 @@ printf '  %s\n' \
   "$WORKER1 us-east-1 worker-1 lambda-profile" "$LATE1 us-east-1 late-1 late-profile" \
   "$OLD1 us-east-1 old-1 (terminated)" "$TRICKY us-east-1 tricky -" \
   "$EUWEB1 eu-west-1 eu-web-1 app-profile" "$EUDB1 eu-west-1 eu-db-1 -" "$EUJOB1 eu-west-1 eu-job-1 empty-profile"
+
+# The demo imports Samples/aws as one folder, so eu-west-1's instances stay there only as pages
+# (eu-west-1-paged/); the same listing as one document moves to the tests, which check that the
+# pages and the whole listing give the same snapshot.
+mkdir -p "$REPO/Tests/Fixtures/aws/eu-west-1-whole"
+mv "$HERE/eu-west-1/describe-instances.json" "$REPO/Tests/Fixtures/aws/eu-west-1-whole/describe-instances.json"

@@ -11,8 +11,9 @@ us-east-1. About 80% running, 10% stopped, 5% terminated (no profile, no ENIs, n
 VPC/subnet/private IP, like AWS), 5% pending/stopping/shutting-down. Reservations hold
 mostly one instance, some 2-5. The same N and seed always give the same bytes.
 
-Reservations are written one at a time, so memory stays small even for N=100000
-(~400 MB of output). With --iam-out, also writes the matching
+Reservations are written one at a time, so memory stays small (~20 MB) even for
+N=100000, which takes ~20 s and writes ~750 MB (7.5 kB per instance, over half of it the
+CLI's indentation). With --iam-out, also writes the matching
 `aws iam list-instance-profiles` document holding every profile the instances use:
 most hold one role trusting ec2.amazonaws.com, a few hold no role, a few hold a role
 that trusts only lambda.amazonaws.com.
@@ -146,9 +147,9 @@ def network_interface(w, vpc, subnet, groups, index, launched, public_ip):
     ip = w.private_ip(*subnet)
     association = ({"IpOwnerId": "amazon", "PublicDnsName": public_dns(public_ip),
                     "PublicIp": public_ip} if public_ip else None)
-    ips = [dict(([("Association", association)] if association else [])
-                + [("Primary", True), ("PrivateDnsName", private_dns(ip)),
-                   ("PrivateIpAddress", ip)])]
+    primary = {"Association": association} if association else {}
+    primary.update(Primary=True, PrivateDnsName=private_dns(ip), PrivateIpAddress=ip)
+    ips = [primary]
     for _ in range(rng.choices([0, 1, 2], [90, 7, 3])[0]):  # secondary private IPs
         extra = w.private_ip(*subnet)
         ips.append({"Primary": False, "PrivateDnsName": private_dns(extra),
@@ -295,7 +296,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("n", type=int, help="number of instances")
     ap.add_argument("out", help="describe-instances JSON to write")
-    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     ap.add_argument("--iam-out", help="also write list-instance-profiles JSON here")
     args = ap.parse_args()
 

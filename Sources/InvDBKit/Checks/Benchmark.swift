@@ -90,3 +90,14 @@ public struct BenchmarkCatalog: Sendable {
         throw UsageError("no benchmark named '\(name)' (known: \(known)); or give a folder of .sql checks, e.g. ./my-checks/")
     }
 }
+
+extension Benchmark {
+    /// A benchmark built in code (for tests and tools), not read from a folder.
+    public init(testID id: String, title: String, checks: [CheckDefinition]) {
+        self.id = id
+        self.title = title
+        self.aliases = []
+        self.checks = checks
+        self.directory = URL(fileURLWithPath: "/dev/null")
+    }
+}

@@ -115,7 +115,7 @@ public final class JSONStreamReader {
     }
 
     private func describe(_ byte: UInt8?) -> String {
-        guard let byte else { return "end of file" }
+        guard let byte else { return "end of file (is the file truncated?)" }
         if byte >= 0x20 && byte < 0x7F { return "'\(Character(Unicode.Scalar(byte)))'" }
         return "byte 0x" + String(byte, radix: 16)
     }

@@ -15,23 +15,32 @@ public struct TableRenderer: OutputRenderer {
         var widths = table.columns.indices.map { column in
             max(table.columns[column].count, cells.map { $0[column].count }.max() ?? 0)
         }
-        // Shrink the widest columns until the table fits, keeping each at 8 or more.
-        while widths.reduce(0, +) + 2 * (widths.count - 1) > width,
-              let widest = widths.indices.max(by: { widths[$0] < widths[$1] }), widths[widest] > 8 {
+        // The last column wraps onto more lines; the others shrink (and truncate) only if the
+        // last one would get narrower than 20.
+        let last = widths.count - 1
+        let gaps = 2 * last
+        while widths.dropLast().reduce(0, +) + gaps + min(widths[last], 16) > width,
+              let widest = widths.indices.dropLast().max(by: { widths[$0] < widths[$1] }), widths[widest] > 8 {
             widths[widest] -= 1
         }
-        func line(_ values: [String]) -> String {
-            values.enumerated().map { TerminalText.pad(TerminalText.truncate($1, to: widths[$0]), to: widths[$0]) }
-                .joined(separator: "  ").trimmingTrailingSpaces()
+        widths[last] = max(1, min(widths[last], width - widths.dropLast().reduce(0, +) - gaps))
+        func lines(_ values: [String]) -> [String] {
+            let wrapped = TerminalText.wrap(values[last], width: widths[last])
+            return wrapped.enumerated().map { index, tail in
+                let head = values.dropLast().enumerated().map { column, value in
+                    TerminalText.pad(index == 0 ? TerminalText.truncate(value, to: widths[column]) : "", to: widths[column])
+                }
+                return (head + [tail]).joined(separator: "  ").trimmingTrailingSpaces()
+            }
         }
-        var lines = [line(table.columns), line(widths.map { String(repeating: "-", count: $0) })]
-        lines += cells.map(line)
-        lines.append("(\(table.rows.count) \(table.rows.count == 1 ? "row" : "rows"))")
-        return lines.joined(separator: "\n") + "\n"
+        var output = lines(table.columns) + lines(widths.map { String(repeating: "-", count: $0) })
+        for row in cells { output += lines(row) }
+        output.append("(\(table.rows.count) \(table.rows.count == 1 ? "row" : "rows"))")
+        return output.joined(separator: "\n") + "\n"
     }
 
     public func render(benchmark: BenchmarkResult) -> String {
-        var lines = [bold(benchmark.benchmark.title) + " (\(benchmark.benchmark.id))", ""]
+        var lines = TerminalText.wrap(benchmark.benchmark.title + " (\(benchmark.benchmark.id))", width: width).map(bold) + [""]
         for outcome in benchmark.outcomes {
             lines += TerminalText.wrap("\(outcome.check.id) [\(outcome.check.severity)]: \(outcome.check.title)", width: width).map(bold)
             if outcome.rows.isEmpty {

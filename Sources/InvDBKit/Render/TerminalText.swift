@@ -52,3 +52,10 @@ enum TerminalText {
         return lines
     }
 }
+
+extension String {
+    /// The text wrapped at spaces to lines of at most `width` characters.
+    public func wrapped(width: Int) -> String {
+        TerminalText.wrap(self, width: width).joined(separator: "\n")
+    }
+}

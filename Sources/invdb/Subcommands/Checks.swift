@@ -29,7 +29,10 @@ struct Checks: ParsableCommand {
             let table = ResultTable(columns: ["benchmark", "check_id", "severity", "title"], rows: rows)
             var text = output.format.renderer(width: Terminal.columns(), color: output.useColor).render(table: table)
             if output.format == .table {
-                text += benchmarks.map { "\($0.id) also answers to: \($0.aliases.joined(separator: ", "))" }.joined(separator: "\n") + "\n"
+                for item in benchmarks where !item.aliases.isEmpty {
+                    text += "\n\(item.id) also answers to \(item.aliases.joined(separator: ", "))."
+                        .wrapped(width: Terminal.columns()) + "\n"
+                }
             }
             try output.emit(text)
         }

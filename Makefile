@@ -1,0 +1,52 @@
+# invdb — common tasks. `make demo` and `make test` are all a newcomer needs.
+PREFIX ?= /usr/local
+SWIFT ?= swift
+BIN := .build/release/invdb
+DEMO_DB := out/demo.sqlite
+
+.PHONY: all build deps test demo install uninstall bench docs clean
+
+all: build
+
+## deps: install the system packages the build and tests need (Debian; run as root or with sudo)
+deps:
+	@bash Scripts/install-deps.sh
+
+## build: release build of the invdb binary
+build: deps
+	$(SWIFT) build -c release --product invdb
+
+## test: unit, integration and end-to-end tests (each test uses its own temporary database)
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+## demo: build, import the bundled sample data (real AWS CLI output from moto) and run the checks
+demo: build
+	@mkdir -p out && rm -f $(DEMO_DB)
+	$(BIN) import --db $(DEMO_DB) Samples/aws
+	@echo
+	$(BIN) check cis-1.18 --db $(DEMO_DB) || test $$? -eq 1
+	@echo
+	$(BIN) query --db $(DEMO_DB) "SELECT instance_id, region, name, state, problem FROM instances_without_usable_role ORDER BY region, name"
+
+## install: copy the binary to $(PREFIX)/bin and Schema/ and Queries/ to $(PREFIX)/share/invdb
+install: build
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/invdb
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/invdb
+	rm -rf $(DESTDIR)$(PREFIX)/share/invdb/Schema $(DESTDIR)$(PREFIX)/share/invdb/Queries
+	cp -R Schema Queries $(DESTDIR)$(PREFIX)/share/invdb/
+
+uninstall:
+	rm -rf $(DESTDIR)$(PREFIX)/bin/invdb $(DESTDIR)$(PREFIX)/share/invdb
+
+## bench: 100,000-instance import, invdb against the sqlite3 shell's JSON functions, and check time
+bench: build
+	bash Scripts/bench/run.sh
+
+## docs: regenerate docs/tables.md from the comments in Schema/
+docs: build
+	$(BIN) schema-docs > docs/tables.md
+
+clean:
+	rm -rf .build out bench-data

@@ -1,0 +1,115 @@
+import XCTest
+@testable import InvDBKit
+
+final class JSONStreamReaderTests: XCTestCase {
+    private func reader(_ text: String, chunk: Int = 1 << 20) -> JSONStreamReader {
+        JSONStreamReader(source: ByteSource(name: "doc.json", bytes: Array(text.utf8)), chunkSize: chunk)
+    }
+
+    private func parseError(_ text: String, chunk: Int = 1 << 20) -> InputError? {
+        let reader = reader(text, chunk: chunk)
+        do {
+            _ = try reader.readValue()
+            try reader.expectEndOfInput()
+            return nil
+        } catch let error as InputError {
+            return error
+        } catch {
+            XCTFail("unexpected error \(error)")
+            return nil
+        }
+    }
+
+    func testParsesNestedValuesKeepingMemberOrderAndNumberLexemes() throws {
+        let value = try JSONValue.parse(#"{"b": [1, -2.5e3, true, false, null], "a": {"x": "y"}}"#)
+        XCTAssertEqual(value.members.map(\.key), ["b", "a"])
+        XCTAssertEqual(value["b"], .array([.number("1"), .number("-2.5e3"), .bool(true), .bool(false), .null]))
+        XCTAssertEqual(value["a"]?["x"]?.string, "y")
+    }
+
+    func testDecodesEscapesAndSurrogatePairs() throws {
+        let value = try JSONValue.parse(#""tab\there \"q\" \\ \/ \u00e9 \ud83d\ude00 \n""#)
+        XCTAssertEqual(value.string, "tab\there \"q\" \\ / é 😀 \n")
+    }
+
+    func testTinyChunksGiveTheSameValueAsOneChunk() throws {
+        let text = try String(contentsOfFile: TestSupport.path("Samples/aws/us-east-1/describe-instances.json"), encoding: .utf8)
+        let whole = try reader(text).readValue()
+        for chunk in [1, 7, 64] {
+            XCTAssertEqual(try reader(text, chunk: chunk).readValue(), whole, "chunk size \(chunk)")
+        }
+    }
+
+    func testCaptureIsMinifiedJSONOfTheSameValue() throws {
+        let text = "{\n  \"a\" : [ 1 , \"x\\\"y\" ],\n  \"b\": {\"c\": null}\n}"
+        var captured: [UInt8] = []
+        let value = try reader(text, chunk: 3).readValue(capturingInto: &captured)
+        XCTAssertEqual(String(decoding: captured, as: UTF8.self), #"{"a":[1,"x\"y"],"b":{"c":null}}"#)
+        XCTAssertEqual(try JSONValue.parse(String(decoding: captured, as: UTF8.self)), value)
+        XCTAssertEqual(value.minifiedJSON, String(decoding: captured, as: UTF8.self))
+    }
+
+    func testMissingCommaIsReportedAtItsLineAndColumn() {
+        let error = parseError("{\n  \"a\": 1\n  \"b\": 2\n}")
+        XCTAssertEqual(error?.line, 3)
+        XCTAssertEqual(error?.column, 3)
+        XCTAssertEqual(error?.reason, .syntax)
+        XCTAssertTrue(error?.description.hasPrefix("doc.json:3:3: error: expected ',' or '}'") ?? false, "\(String(describing: error))")
+    }
+
+    func testTruncatedDocumentsSayTheFileMayBeTruncated() {
+        for text in ["{\"a\": [1, 2", "{\"a\": \"unfinished", "{\"a\":", "[1,"] {
+            let error = parseError(text, chunk: 4)
+            XCTAssertNotNil(error, text)
+            XCTAssertTrue(error?.message.contains("truncated") ?? false, "\(text): \(String(describing: error?.message))")
+        }
+    }
+
+    func testRejectsMalformedScalarsAndTrailingData() {
+        for text in ["01", "1.", "-", "tru", "nul", "{\"a\": 1} x", "{\"a\" 1}", "[1 2]", "{'a': 1}", "\"a\u{1}b\""] {
+            XCTAssertNotNil(parseError(text), text)
+        }
+    }
+
+    func testRejectsInvalidUTF8() {
+        let bytes: [UInt8] = Array("{\"a\": \"".utf8) + [0xC3, 0x28] + Array("\"}".utf8)
+        let reader = JSONStreamReader(source: ByteSource(name: "bad.json", bytes: bytes))
+        XCTAssertThrowsError(try reader.readValue()) { error in
+            XCTAssertTrue((error as? InputError)?.message.contains("UTF-8") ?? false)
+        }
+    }
+
+    func testRejectsExcessiveNesting() {
+        XCTAssertNotNil(parseError(String(repeating: "[", count: 2000)))
+    }
+
+    func testStreamingNavigationAndSkipping() throws {
+        let reader = reader(#"{"skip": {"deep": [1, {"x": "}"}]}, "keep": [{"id": 1}, {"id": 2}], "z": "tail"}"#, chunk: 5)
+        try reader.beginObject()
+        var ids: [String] = []
+        var keys: [String] = []
+        while let key = try reader.nextKey() {
+            keys.append(key)
+            if key == "keep" {
+                try reader.beginArray()
+                while try reader.nextElement() { ids.append(try reader.readValue()["id"]?.int.map(String.init) ?? "?") }
+            } else {
+                try reader.skipValue()
+            }
+        }
+        try reader.expectEndOfInput()
+        XCTAssertEqual(keys, ["skip", "keep", "z"])
+        XCTAssertEqual(ids, ["1", "2"])
+    }
+
+    func testNumberGrammar() {
+        let valid = ["0", "-0", "12", "1.5", "1e9", "1E+9", "-2.5e-3"]
+        let invalid = ["01", "1.", ".5", "1e", "--1", "1.2.3", "+1"]
+        for text in valid {
+            XCTAssertTrue(Array(text.utf8).withUnsafeBufferPointer(JSONStreamReader.isValidNumber), text)
+        }
+        for text in invalid {
+            XCTAssertFalse(Array(text.utf8).withUnsafeBufferPointer(JSONStreamReader.isValidNumber), text)
+        }
+    }
+}

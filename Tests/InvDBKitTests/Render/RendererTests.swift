@@ -1,0 +1,71 @@
+import XCTest
+@testable import InvDBKit
+
+final class RendererTests: XCTestCase {
+    private let hostile = "a|b <script>alert(1)</script> `x`\nnext [link](http://e) *em* \u{1B}[31mred"
+
+    private func result(reason: String = "fine", name: String = "web") -> BenchmarkResult {
+        let check = try! CheckDefinition(id: "thing_holds", path: "x.sql", text: "-- title: Thing holds\n-- severity: high\n-- description: d\n-- remediation: aws ec2 fix\nSELECT 1;")
+        let benchmark = Benchmark(testID: "cis-test", title: "Test benchmark", checks: [check])
+        let rows = [
+            CheckResultRow(resource: "i-1", status: .alarm, reason: reason, dimensions: [("account_id", .text("123456789012")), ("region", .text("us-east-1")), ("instance_name", .text(name))]),
+            CheckResultRow(resource: "i-2", status: .ok, reason: "ok", dimensions: [("account_id", .text("123456789012")), ("region", .text("eu-west-1")), ("instance_name", .null)]),
+        ]
+        return BenchmarkResult(benchmark: benchmark, outcomes: [CheckOutcome(check: check, rows: rows)])
+    }
+
+    func testMarkdownEscapesUntrustedText() {
+        let text = MarkdownRenderer().render(benchmark: result(name: hostile))
+        XCTAssertFalse(text.contains("<script>"))
+        XCTAssertFalse(text.contains("a|b"))
+        XCTAssertFalse(text.contains("`x`"))
+        XCTAssertFalse(text.contains("[link](http"))
+        XCTAssertFalse(text.contains("\u{1B}"))
+        // Every table row has the same number of cell separators as its header.
+        let tableLines = text.split(separator: "\n").filter { $0.hasPrefix("| status") || $0.hasPrefix("| alarm") || $0.hasPrefix("| ok") }
+        let pipes = Set(tableLines.map { $0.filter { $0 == "|" }.count })
+        XCTAssertEqual(pipes.count, 1, "\(tableLines)")
+    }
+
+    func testTableFitsEightyColumnsAndStripsControlCharacters() {
+        let long = String(repeating: "word ", count: 60)
+        let text = TableRenderer(width: 80).render(benchmark: result(reason: long, name: hostile))
+        for line in text.split(separator: "\n") {
+            XCTAssertLessThanOrEqual(line.count, 80, String(line))
+        }
+        XCTAssertFalse(text.contains("\u{1B}"))
+        XCTAssertTrue(text.contains("2 results: 1 alarm, 1 ok"))
+    }
+
+    func testColourOnlyWhenAsked() {
+        XCTAssertFalse(TableRenderer(width: 80, color: false).render(benchmark: result()).contains("\u{1B}["))
+        XCTAssertTrue(TableRenderer(width: 80, color: true).render(benchmark: result()).contains("\u{1B}[31malarm"))
+    }
+
+    func testJSONIsCompleteAndParses() throws {
+        let text = JSONRenderer().render(benchmark: result(name: hostile))
+        let value = try JSONValue.parse(text)
+        XCTAssertEqual(value["summary"]?["alarm"]?.int, 1)
+        let results = value["checks"]?.elements.first?["results"]?.elements ?? []
+        XCTAssertEqual(results.count, 2)
+        XCTAssertEqual(results[0]["instance_name"]?.string, hostile)
+        XCTAssertEqual(results[1]["instance_name"], .null)
+        XCTAssertEqual(value["checks"]?.elements.first?["remediation"]?.string, "aws ec2 fix")
+    }
+
+    func testCSVQuotesAndKeepsEveryColumn() {
+        let text = CSVRenderer().render(benchmark: result(reason: "a, \"b\"", name: "x\ny"))
+        let lines = text.components(separatedBy: "\r\n")
+        XCTAssertEqual(lines[0], "benchmark,check_id,check_title,severity,resource,status,reason,account_id,region,instance_name")
+        XCTAssertTrue(lines[1].contains("\"a, \"\"b\"\"\""))
+        XCTAssertTrue(text.contains("\"x\ny\""))
+    }
+
+    func testQueryTableRendering() {
+        let table = ResultTable(columns: ["n", "s"], rows: [[.integer(1), .text("x")], [.null, .real(2.5)]])
+        XCTAssertEqual(try JSONValue.parse(JSONRenderer().render(table: table)).elements.count, 2)
+        XCTAssertEqual(CSVRenderer().render(table: table), "n,s\r\n1,x\r\n,2.5\r\n")
+        XCTAssertTrue(TableRenderer(width: 80).render(table: table).hasSuffix("(2 rows)\n"))
+        XCTAssertEqual(MarkdownRenderer().render(table: table).split(separator: "\n").count, 4)
+    }
+}

@@ -1,0 +1,199 @@
+import Foundation
+import XCTest
+
+/// End-to-end tests: run the built `invdb` binary on the bundled samples and on bad input, and
+/// compare standard output, standard error and the exit code. Each test uses its own database.
+final class CLITests: XCTestCase {
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static var binary: URL {
+        let products = Bundle.main.bundleURL
+        for candidate in [products.appendingPathComponent("invdb"), products.deletingLastPathComponent().appendingPathComponent("invdb")]
+        where FileManager.default.isExecutableFile(atPath: candidate.path) {
+            return candidate
+        }
+        return root.appendingPathComponent(".build/debug/invdb")
+    }
+
+    private var folder: URL!
+    private var db: String { folder.appendingPathComponent("test.sqlite").path }
+
+    override func setUpWithError() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("invdb-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    @discardableResult
+    private func invdb(_ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:],
+                       executable: URL = CLITests.binary, directory: URL? = nil) throws -> Result {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.currentDirectoryURL = directory ?? CLITests.root
+        var env = ProcessInfo.processInfo.environment
+        env.removeValue(forKey: "INVDB_DB")
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        let output = Pipe(), errors = Pipe(), input = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        process.standardInput = input
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(stdin) }
+        try input.fileHandleForWriting.close()
+        let out = output.fileHandleForReading.readDataToEndOfFile()
+        let err = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self))
+    }
+
+    func testImportThenCheckOnTheSamples() throws {
+        let imported = try invdb(["import", "--db", db, "Samples/aws"])
+        XCTAssertEqual(imported.status, 0, imported.stderr)
+        XCTAssertTrue(imported.stdout.contains("Imported 10 files"), imported.stdout)
+        XCTAssertTrue(imported.stdout.contains("ec2_instances"), imported.stdout)
+        XCTAssertTrue(imported.stdout.contains("skipped: Samples/aws/s3/list-buckets.json"), imported.stdout)
+
+        let check = try invdb(["check", "cis-1.18", "--db", db])
+        XCTAssertEqual(check.status, 1, "alarms found: \(check.stderr)")
+        XCTAssertTrue(check.stdout.contains("3 checks, 19 results: 6 alarm, 1 error, 11 ok, 1 skip"), check.stdout)
+        XCTAssertFalse(check.stdout.contains("\u{1B}["), "no colour when not a terminal")
+        for line in check.stdout.split(separator: "\n") { XCTAssertLessThanOrEqual(line.count, 80, String(line)) }
+
+        let alias = try invdb(["check", "cis-2.16", "--db", db, "--format", "json"])
+        XCTAssertEqual(alias.status, 1)
+        XCTAssertTrue(alias.stdout.contains("\"alarm\": 6"), alias.stdout)
+    }
+
+    func testOutputFormatsAndOutputFile() throws {
+        try invdb(["import", "--db", db, "Samples/aws"])
+        let markdown = try invdb(["check", "--db", db, "--format", "markdown"])
+        XCTAssertTrue(markdown.stdout.hasPrefix("# CIS AWS Foundations 1.18"), markdown.stdout)
+        XCTAssertFalse(markdown.stdout.contains("<script>"))
+        let csvPath = folder.appendingPathComponent("out.csv").path
+        let csv = try invdb(["check", "--db", db, "--format", "csv", "--output", csvPath])
+        XCTAssertEqual(csv.stdout, "")
+        let written = try String(contentsOfFile: csvPath, encoding: .utf8)
+        XCTAssertTrue(written.hasPrefix("benchmark,check_id,check_title,severity,resource,status,reason,account_id,region"), written)
+        XCTAssertEqual(written.components(separatedBy: "\r\n").filter { $0.hasPrefix("cis-1.18,") }.count, 19)
+    }
+
+    func testBadInputExitsTwoWithPositionAndWritesNothing() throws {
+        try invdb(["import", "--db", db, "Samples/aws/iam"])
+        let before = try Data(contentsOf: URL(fileURLWithPath: db))
+        let bad = try invdb(["import", "--db", db, "Samples/aws/us-east-1", "Tests/Fixtures/bad/missing-comma.json"])
+        XCTAssertEqual(bad.status, 2)
+        XCTAssertTrue(bad.stderr.contains("Tests/Fixtures/bad/missing-comma.json:10:21: error: expected ',' or '}'"), bad.stderr)
+        XCTAssertTrue(bad.stderr.contains("nothing was imported"), bad.stderr)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: db)), before, "the database is exactly as before")
+
+        let unknown = try invdb(["import", "--db", db, "Tests/Fixtures/bad/unknown-kind.json"])
+        XCTAssertEqual(unknown.status, 2)
+        XCTAssertTrue(unknown.stderr.contains("not an input invdb knows"), unknown.stderr)
+
+        let keepGoing = try invdb(["import", "--db", db, "--keep-going", "Samples/aws/us-east-1", "Tests/Fixtures/bad/truncated.json"])
+        XCTAssertEqual(keepGoing.status, 2)
+        XCTAssertTrue(keepGoing.stdout.contains("Imported 2 files"), keepGoing.stdout)
+        XCTAssertTrue(keepGoing.stderr.contains("truncated.json:"), keepGoing.stderr)
+    }
+
+    func testStandardInputAndEnvironmentDatabase() throws {
+        let data = try Data(contentsOf: CLITests.root.appendingPathComponent("Samples/aws/us-east-1/describe-instances.json"))
+        let result = try invdb(["import", "-"], stdin: data, environment: ["INVDB_DB": db])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let count = try invdb(["query", "--format", "csv", "SELECT count(*) AS n FROM ec2_instances"], environment: ["INVDB_DB": db])
+        XCTAssertEqual(count.stdout, "n\r\n7\r\n")
+    }
+
+    func testQueryIsReadOnlyAndReportsSQLErrors() throws {
+        try invdb(["import", "--db", db, "Samples/aws"])
+        let write = try invdb(["query", "--db", db, "DELETE FROM ec2_instances"])
+        XCTAssertEqual(write.status, 2)
+        XCTAssertTrue(write.stderr.contains("readonly"), write.stderr)
+        let typo = try invdb(["query", "--db", db, "SELECT nope FROM ec2_instances"])
+        XCTAssertEqual(typo.status, 2)
+        XCTAssertTrue(typo.stderr.contains("no such column: nope"), typo.stderr)
+        let stdinQuery = try invdb(["query", "--db", db, "--format", "json", "-"], stdin: Data("SELECT name FROM ec2_instances WHERE name = 'web-1'".utf8))
+        XCTAssertEqual(stdinQuery.stdout, "[\n  {\"name\": \"web-1\"}\n]\n")
+        let tables = try invdb(["tables", "--counts", "--db", db, "--format", "csv"])
+        XCTAssertTrue(tables.stdout.contains("ec2_instances,table,10,"), tables.stdout)
+    }
+
+    func testMissingDatabaseAndUsageErrors() throws {
+        let missing = try invdb(["check", "--db", folder.appendingPathComponent("none.sqlite").path])
+        XCTAssertEqual(missing.status, 2)
+        XCTAssertTrue(missing.stderr.contains("no database at"), missing.stderr)
+        XCTAssertEqual(try invdb(["check", "--format", "yaml"]).status, 64)
+        XCTAssertEqual(try invdb(["import", "--db", db, "--account", "12", "Samples/aws"]).status, 64)
+        XCTAssertEqual(try invdb(["frobnicate"]).status, 64)
+        let unknownBenchmark = try invdb(["check", "cis-9.9", "--db", db])
+        XCTAssertEqual(unknownBenchmark.status, 2)
+        XCTAssertTrue(unknownBenchmark.stderr.contains("no benchmark named 'cis-9.9'"), unknownBenchmark.stderr)
+    }
+
+    /// Every option of every command has help text, and every command is in the README.
+    func testHelpDocumentsEveryOption() throws {
+        let readme = try String(contentsOf: CLITests.root.appendingPathComponent("README.md"), encoding: .utf8)
+        for command in ["import", "check", "checks", "query", "tables"] {
+            let help = try invdb(["help", command])
+            XCTAssertEqual(help.status, 0)
+            let optionLines = help.stdout.split(separator: "\n").filter { $0.trimmingCharacters(in: .whitespaces).hasPrefix("--") }
+            XCTAssertFalse(optionLines.isEmpty, command)
+            for line in optionLines where !line.contains("--help") && !line.contains("--version") {
+                let text = line.trimmingCharacters(in: .whitespaces)
+                let hasInlineHelp = text.split(separator: " ", omittingEmptySubsequences: true).count > 2
+                XCTAssertTrue(hasInlineHelp || help.stdout.contains(text + "\n        "), "\(command): \(text) has no help")
+            }
+            XCTAssertTrue(readme.contains("invdb \(command)"), "README documents invdb \(command)")
+        }
+    }
+
+    /// An installed binary finds its Schema/ and Queries/ in PREFIX/share/invdb from any folder.
+    func testInstalledLayoutWorksFromAnyFolder() throws {
+        let prefix = folder.appendingPathComponent("prefix")
+        let fm = FileManager.default
+        try fm.createDirectory(at: prefix.appendingPathComponent("bin"), withIntermediateDirectories: true)
+        try fm.createDirectory(at: prefix.appendingPathComponent("share/invdb"), withIntermediateDirectories: true)
+        let installed = prefix.appendingPathComponent("bin/invdb")
+        try fm.copyItem(at: CLITests.binary, to: installed)
+        for name in ["Schema", "Queries"] {
+            try fm.copyItem(at: CLITests.root.appendingPathComponent(name), to: prefix.appendingPathComponent("share/invdb/\(name)"))
+        }
+        let elsewhere = folder.appendingPathComponent("elsewhere")
+        try fm.createDirectory(at: elsewhere, withIntermediateDirectories: true)
+        let samples = CLITests.root.appendingPathComponent("Samples/aws").path
+        XCTAssertEqual(try invdb(["import", samples], executable: installed, directory: elsewhere).status, 0)
+        XCTAssertTrue(fm.fileExists(atPath: elsewhere.appendingPathComponent("invdb.sqlite").path), "default database in the current folder")
+        let check = try invdb(["check", "cis-1.18"], executable: installed, directory: elsewhere)
+        XCTAssertEqual(check.status, 1, check.stderr)
+        let checks = try invdb(["checks"], executable: installed, directory: elsewhere)
+        XCTAssertTrue(checks.stdout.contains("ec2_instance_iam_profile_attached"), checks.stdout)
+    }
+
+    func testUserChecksFolder() throws {
+        try invdb(["import", "--db", db, "Samples/aws"])
+        let mine = folder.appendingPathComponent("my-checks")
+        try FileManager.default.createDirectory(at: mine, withIntermediateDirectories: true)
+        try Data("""
+            -- title: Instances are named
+            -- severity: low
+            -- description: Every instance has a Name tag.
+            -- remediation: aws ec2 create-tags --resources <id> --tags Key=Name,Value=<name>
+            SELECT instance_id AS resource, CASE WHEN name IS NULL THEN 'alarm' ELSE 'ok' END AS status,
+                'named ' || coalesce(name, '-') AS reason, region FROM ec2_current_instances;
+            """.utf8).write(to: mine.appendingPathComponent("instance_named.sql"))
+        let result = try invdb(["check", mine.path, "--db", db, "--format", "csv"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(result.stdout.components(separatedBy: "\r\n").filter { $0.contains(",instance_named,") }.count, 10)
+    }
+}
