@@ -30,7 +30,7 @@ final class DescribeInstancesImporter: DocumentImporter {
         try reader.beginObject()
         var ownerId: String?
         var reservationId: String?
-        var pending: [(instance: JSONValue, raw: [UInt8], location: RecordLocation)] = []
+        var pending: [(tape: JSONTape, location: RecordLocation)] = []
         while let key = try reader.nextKey() {
             switch key {
             case "OwnerId": ownerId = try reader.readString()
@@ -42,11 +42,9 @@ final class DescribeInstancesImporter: DocumentImporter {
                 try reader.beginArray()
                 while try reader.nextElement() {
                     let location = file.location(reader, "\(jsonPath).Instances[\(pending.count)]")
-                    var raw: [UInt8] = []
-                    raw.reserveCapacity(4096)
-                    let instance = try reader.readValue(capturingInto: &raw)
-                    guard case .object = instance else { throw location.invalid("expected an instance object") }
-                    pending.append((instance, raw, location))
+                    var tape = JSONTape()
+                    try reader.readValue(into: &tape)
+                    pending.append((tape, location))
                 }
             default:
                 try reader.skipValue()
@@ -57,13 +55,13 @@ final class DescribeInstancesImporter: DocumentImporter {
         }
         for record in pending {
             let warning = try file.run.ec2.write(
-                instance: record.instance, rawJSON: record.raw, account: account, reservationId: reservationId,
+                instance: record.tape, account: account, reservationId: reservationId,
                 regionFallback: file.run.options.region, importId: file.importId, location: record.location,
                 counts: &file.counts)
             if let warning { file.run.warn(warning) }
             instanceCount += 1
             if file.account == nil {
-                let zone = record.instance["Placement"]?["AvailabilityZone"]?.string
+                let zone = record.tape.string(record.tape.member(record.tape.root, "Placement", "AvailabilityZone"))
                 file.noteOrigin(account: account, region: zone.flatMap(AWSRegion.fromAvailabilityZone) ?? file.run.options.region)
             }
         }

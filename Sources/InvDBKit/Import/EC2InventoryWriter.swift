@@ -96,14 +96,18 @@ final class EC2InventoryWriter {
 
     /// Writes one instance (and its tags, interfaces, addresses and groups) into the snapshot of
     /// its account and region. Returns a warning when the run already held this instance.
-    func write(instance: JSONValue, rawJSON: [UInt8], account: String, reservationId: String?,
+    func write(instance tape: JSONTape, account: String, reservationId: String?,
                regionFallback: String?, importId: Int, location: RecordLocation,
                counts: inout RowCounts) throws -> String? {
-        let instanceId = try location.requiredString(instance, "InstanceId")
-        guard let stateName = instance["State"]?["Name"]?.nonEmptyString else {
-            throw location.invalid("State.Name is missing")
+        let root = tape.root
+        guard tape.kind(root) == .object else { throw location.invalid("expected an instance object") }
+        guard let instanceId = tape.nonEmptyString(tape.member(root, "InstanceId")) else {
+            throw location.invalid("InstanceId is missing or not a non-empty string")
         }
-        let zone = instance["Placement"]?["AvailabilityZone"]?.nonEmptyString
+        let stateName = tape.member(root, "State", "Name")
+        guard tape.isNonEmptyString(stateName) else { throw location.invalid("State.Name is missing") }
+        let zoneNode = tape.member(root, "Placement", "AvailabilityZone")
+        let zone = tape.nonEmptyString(zoneNode)
         guard let region = zone.flatMap(AWSRegion.fromAvailabilityZone) ?? regionFallback else {
             throw location.invalid("cannot tell the instance's region: Placement.AvailabilityZone is missing or not a zone name; pass --region")
         }
@@ -121,71 +125,81 @@ final class EC2InventoryWriter {
             for statement in deleteChildren { try statement.bind(instanceId).run() }
         }
 
-        let tags = instance["Tags"]?.elements ?? []
-        let name = tags.first(where: { $0["Key"]?.string == "Name" })?["Value"]?.string
-        let metadata = instance["MetadataOptions"]
+        let tags = tape.elements(tape.member(root, "Tags"))
+        let nameTag = tags.first { tape.string(tape.member($0, "Key")) == "Name" }
+        let metadata = tape.member(root, "MetadataOptions")
+        let stateReason = tape.member(root, "StateReason", "Message")
+        let profile = tape.member(root, "IamInstanceProfile")
         try insertInstance
             .bind(instanceId).bind(account).bind(region).bind(zone).bind(reservationId)
-            .bind(stateName)
-            .bind(instance["StateReason"]?["Message"]?.nonEmptyString ?? instance["StateTransitionReason"]?.nonEmptyString)
-            .bind(instance["InstanceType"]?.string).bind(instance["ImageId"]?.string)
-            .bind(instance["VpcId"]?.nonEmptyString).bind(instance["SubnetId"]?.nonEmptyString)
-            .bind(instance["PrivateIpAddress"]?.nonEmptyString).bind(instance["PublicIpAddress"]?.nonEmptyString)
-            .bind(instance["PrivateDnsName"]?.nonEmptyString).bind(instance["PublicDnsName"]?.nonEmptyString)
-            .bind(instance["LaunchTime"]?.string).bind(instance["Platform"]?.nonEmptyString)
-            .bind(instance["PlatformDetails"]?.nonEmptyString).bind(instance["Architecture"]?.string)
-            .bind(instance["KeyName"]?.nonEmptyString)
-            .bind(metadata?["HttpTokens"]?.string).bind(metadata?["HttpEndpoint"]?.string)
-            .bind(metadata?["HttpPutResponseHopLimit"]?.int)
-            .bind(instance["IamInstanceProfile"]?["Arn"]?.nonEmptyString)
-            .bind(instance["IamInstanceProfile"]?["Id"]?.nonEmptyString)
-            .bind(name).bind(snapshotId).bind(importId)
-            .bindText(bytes: rawJSON)
+            .bind(tape, stateName)
+            .bind(tape, tape.isNonEmptyString(stateReason) ? stateReason : tape.member(root, "StateTransitionReason"))
+            .bind(tape, tape.member(root, "InstanceType")).bind(tape, tape.member(root, "ImageId"))
+            .bind(tape, tape.member(root, "VpcId")).bind(tape, tape.member(root, "SubnetId"))
+            .bind(tape, tape.member(root, "PrivateIpAddress")).bind(tape, tape.member(root, "PublicIpAddress"))
+            .bind(tape, tape.member(root, "PrivateDnsName")).bind(tape, tape.member(root, "PublicDnsName"))
+            .bind(tape, tape.member(root, "LaunchTime")).bind(tape, tape.member(root, "Platform"))
+            .bind(tape, tape.member(root, "PlatformDetails")).bind(tape, tape.member(root, "Architecture"))
+            .bind(tape, tape.member(root, "KeyName"))
+            .bind(tape, tape.member(metadata, "HttpTokens")).bind(tape, tape.member(metadata, "HttpEndpoint"))
+            .bindInt(tape, tape.member(metadata, "HttpPutResponseHopLimit"))
+            .bind(tape, tape.member(profile, "Arn")).bind(tape, tape.member(profile, "Id"))
+            .bind(tape, tape.member(nameTag, "Value"), emptyIsNull: false).bind(snapshotId).bind(importId)
+            .bindText(bytes: tape.bytes)
             .run()
         counts.add("ec2_instances")
 
         for tag in tags {
-            guard let key = tag["Key"]?.string else { continue }
-            try insertTag.bind(instanceId).bind(key).bind(tag["Value"]?.string ?? "").run()
+            let key = tape.member(tag, "Key")
+            guard tape.kind(key) == .string || tape.kind(key) == .escapedString else { continue }
+            let value = tape.member(tag, "Value")
+            try insertTag.bind(instanceId).bind(tape, key, emptyIsNull: false)
+            if value == nil || tape.kind(value) == .null { insertTag.bind("") } else { insertTag.bind(tape, value, emptyIsNull: false) }
+            try insertTag.run()
             counts.add("ec2_instance_tags")
         }
-        for group in instance["SecurityGroups"]?.elements ?? [] {
-            guard let groupId = group["GroupId"]?.nonEmptyString else { continue }
-            try insertSecurityGroup.bind(instanceId).bind(groupId).bind(group["GroupName"]?.string).run()
+        for group in tape.elements(tape.member(root, "SecurityGroups")) {
+            let groupId = tape.member(group, "GroupId")
+            guard tape.isNonEmptyString(groupId) else { continue }
+            try insertSecurityGroup.bind(instanceId).bind(tape, groupId).bind(tape, tape.member(group, "GroupName"), emptyIsNull: false).run()
             counts.add("ec2_instance_security_groups")
         }
-        for interface in instance["NetworkInterfaces"]?.elements ?? [] {
-            try writeInterface(interface, instanceId: instanceId, counts: &counts)
+        for interface in tape.elements(tape.member(root, "NetworkInterfaces")) {
+            try writeInterface(interface, tape: tape, instanceId: instanceId, counts: &counts)
         }
         return warning
     }
 
-    private func writeInterface(_ interface: JSONValue, instanceId: String, counts: inout RowCounts) throws {
-        guard let interfaceId = interface["NetworkInterfaceId"]?.nonEmptyString else { return }
-        let attachment = interface["Attachment"]
+    private func writeInterface(_ interface: Int, tape: JSONTape, instanceId: String, counts: inout RowCounts) throws {
+        let interfaceIdNode = tape.member(interface, "NetworkInterfaceId")
+        guard let interfaceId = tape.nonEmptyString(interfaceIdNode) else { return }
+        let attachment = tape.member(interface, "Attachment")
         try insertInterface
             .bind(interfaceId).bind(instanceId)
-            .bind(attachment?["DeviceIndex"]?.int).bind(attachment?["AttachmentId"]?.string)
-            .bind(interface["Status"]?.string).bind(interface["SubnetId"]?.nonEmptyString)
-            .bind(interface["VpcId"]?.nonEmptyString).bind(interface["MacAddress"]?.nonEmptyString)
-            .bind(interface["PrivateIpAddress"]?.nonEmptyString)
-            .bind(interface["Association"]?["PublicIp"]?.nonEmptyString)
-            .bind(interface["OwnerId"]?.nonEmptyString).bind(interface["Description"]?.nonEmptyString)
+            .bindInt(tape, tape.member(attachment, "DeviceIndex")).bind(tape, tape.member(attachment, "AttachmentId"), emptyIsNull: false)
+            .bind(tape, tape.member(interface, "Status"), emptyIsNull: false).bind(tape, tape.member(interface, "SubnetId"))
+            .bind(tape, tape.member(interface, "VpcId")).bind(tape, tape.member(interface, "MacAddress"))
+            .bind(tape, tape.member(interface, "PrivateIpAddress"))
+            .bind(tape, tape.member(interface, "Association", "PublicIp"))
+            .bind(tape, tape.member(interface, "OwnerId")).bind(tape, tape.member(interface, "Description"))
             .run()
         counts.add("ec2_network_interfaces")
-        for address in interface["PrivateIpAddresses"]?.elements ?? [] {
-            guard let ip = address["PrivateIpAddress"]?.nonEmptyString else { continue }
+        for address in tape.elements(tape.member(interface, "PrivateIpAddresses")) {
+            let ip = tape.member(address, "PrivateIpAddress")
+            guard tape.isNonEmptyString(ip) else { continue }
             try insertAddress
-                .bind(interfaceId).bind(instanceId).bind("ipv4").bind(ip)
-                .bind(address["Primary"]?.bool ?? false)
-                .bind(address["Association"]?["PublicIp"]?.nonEmptyString)
-                .bind(address["PrivateDnsName"]?.nonEmptyString)
+                .bind(interfaceId).bind(instanceId).bind("ipv4").bind(tape, ip)
+                .bind(tape.bool(tape.member(address, "Primary")) ?? false)
+                .bind(tape, tape.member(address, "Association", "PublicIp"))
+                .bind(tape, tape.member(address, "PrivateDnsName"))
                 .run()
             counts.add("ec2_network_interface_ips")
         }
-        for address in interface["Ipv6Addresses"]?.elements ?? [] {
-            guard let ip = address["Ipv6Address"]?.nonEmptyString else { continue }
-            try insertAddress.bind(interfaceId).bind(instanceId).bind("ipv6").bind(ip).bind(false).bind(nil as String?).bind(nil as String?).run()
+        for address in tape.elements(tape.member(interface, "Ipv6Addresses")) {
+            let ip = tape.member(address, "Ipv6Address")
+            guard tape.isNonEmptyString(ip) else { continue }
+            try insertAddress.bind(interfaceId).bind(instanceId).bind("ipv6").bind(tape, ip).bind(false)
+                .bind(nil as String?).bind(nil as String?).run()
             counts.add("ec2_network_interface_ips")
         }
     }

@@ -334,18 +334,26 @@ public final class JSONStreamReader {
         guard let first = try peekSignificant() else {
             throw error("unexpected end of file where a value was expected (is the file truncated?)")
         }
-        for (word, value) in [("true", JSONValue.bool(true)), ("false", .bool(false)), ("null", .null)]
-        where first == word.utf8.first! {
-            let bytes = Array(word.utf8)
-            while end - pos < bytes.count, try refill(keepingFrom: pos) != nil {}
-            guard end - pos >= bytes.count,
-                  (0..<bytes.count).allSatisfy({ buffer[pos + $0] == bytes[$0] }) else {
-                throw error("invalid literal: expected '\(word)'", at: start)
+        let literal: (word: StaticString, value: JSONValue)?
+        switch first {
+        case UInt8(ascii: "t"): literal = ("true", .bool(true))
+        case UInt8(ascii: "f"): literal = ("false", .bool(false))
+        case UInt8(ascii: "n"): literal = ("null", .null)
+        default: literal = nil
+        }
+        if let literal {
+            let count = literal.word.utf8CodeUnitCount
+            while end - pos < count, try refill(keepingFrom: pos) != nil {}
+            let matches = end - pos >= count && literal.word.withUTF8Buffer { word in
+                (0..<count).allSatisfy { buffer[pos + $0] == word[$0] }
             }
-            pos += bytes.count
+            guard matches else {
+                throw error("invalid literal: expected '\(literal.word)'", at: start)
+            }
+            capture?.pointee.append(contentsOf: UnsafeBufferPointer(start: buffer + pos, count: count))
+            pos += count
             try requireDelimiter()
-            capture?.pointee.append(contentsOf: bytes)
-            return value
+            return literal.value
         }
         guard first == UInt8(ascii: "-") || (first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9")) else {
             throw error("expected a JSON value, found \(describe(first))")
@@ -407,6 +415,94 @@ public final class JSONStreamReader {
         return i == n
     }
 
+
+    // MARK: - Tapes
+
+    /// Reads the next value onto `tape` (after `tape.reset()` by the caller): its minified text
+    /// and a flat node list. The fast path of the import; see `JSONTape`.
+    public func readValue(into tape: inout JSONTape) throws {
+        try readTapeValue(&tape, depth: expectingFirst.count)
+    }
+
+    private func readTapeValue(_ tape: inout JSONTape, depth: Int) throws {
+        guard let byte = try peekSignificant() else {
+            throw error("unexpected end of file where a value was expected (is the file truncated?)")
+        }
+        switch byte {
+        case UInt8(ascii: "{"), UInt8(ascii: "["):
+            guard depth < Self.maximumDepth else { throw error("nesting deeper than \(Self.maximumDepth) levels") }
+            let isObject = byte == UInt8(ascii: "{")
+            let close = isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")
+            let index = tape.nodes.count
+            let start = tape.bytes.count
+            tape.nodes.append(.init(kind: isObject ? .object : .array, start: Int32(start), length: 0, end: 0))
+            tape.bytes.append(byte)
+            pos += 1
+            var first = true
+            while true {
+                var next = try peekSignificant()
+                if next == close { pos += 1; break }
+                if !first {
+                    guard next == UInt8(ascii: ",") else {
+                        throw error(isObject ? "expected ',' or '}' after an object member, found \(describe(next))"
+                                             : "expected ',' or ']' after an array element, found \(describe(next))")
+                    }
+                    pos += 1
+                    tape.bytes.append(UInt8(ascii: ","))
+                    next = try peekSignificant()
+                }
+                first = false
+                if isObject {
+                    guard next == UInt8(ascii: "\"") else {
+                        throw error("expected a member name in double quotes, found \(describe(next))")
+                    }
+                    try appendTapeString(&tape)
+                    try expect(UInt8(ascii: ":"), "':' after a member name")
+                    tape.bytes.append(UInt8(ascii: ":"))
+                }
+                try readTapeValue(&tape, depth: depth + 1)
+            }
+            tape.bytes.append(close)
+            tape.nodes[index].length = Int32(tape.bytes.count - start)
+            tape.nodes[index].end = Int32(tape.nodes.count)
+        case UInt8(ascii: "\""):
+            try appendTapeString(&tape)
+        default:
+            let start = tape.bytes.count
+            let value = try withUnsafeMutablePointer(to: &tape.bytes) { try readScalar(capture: $0) }
+            let kind: JSONTape.Kind
+            switch value {
+            case .bool(true): kind = .trueValue
+            case .bool(false): kind = .falseValue
+            case .null: kind = .null
+            default: kind = .number
+            }
+            tape.nodes.append(.init(kind: kind, start: Int32(start), length: Int32(tape.bytes.count - start), end: Int32(tape.nodes.count + 1)))
+        }
+    }
+
+    private func appendTapeString(_ tape: inout JSONTape) throws {
+        let tokenPosition = position
+        let (start, stop, hasEscapes) = try scanString()
+        let contents = UnsafeBufferPointer(start: buffer + start, count: stop - start)
+        var highBits: UInt8 = 0
+        for byte in contents { highBits |= byte }
+        if highBits & 0x80 != 0, !hasEscapes, String(validating: contents, as: UTF8.self) == nil {
+            throw error("string is not valid UTF-8 (binary data?)", at: tokenPosition)
+        }
+        tape.bytes.append(UInt8(ascii: "\""))
+        let contentStart = tape.bytes.count
+        tape.bytes.append(contentsOf: contents)
+        tape.bytes.append(UInt8(ascii: "\""))
+        tape.nodes.append(.init(kind: hasEscapes ? .escapedString : .string, start: Int32(contentStart),
+                                length: Int32(stop - start), end: Int32(tape.nodes.count + 1)))
+        if hasEscapes {
+            // Decoding validates the escapes and the UTF-8 now, so errors keep their position.
+            pos = pos - (stop - start) - 2
+            _ = try readStringToken()
+        }
+    }
+
     // MARK: - Strings
 
     /// Finds the string token at `pos` (which is on the opening quote). Returns the buffer range
@@ -451,8 +547,11 @@ public final class JSONStreamReader {
         let (start, stop, hasEscapes) = try scanString()
         capture?.pointee.append(contentsOf: UnsafeBufferPointer(start: buffer + start - 1, count: stop - start + 2))
         if !hasEscapes {
-            guard let text = String(validating: UnsafeBufferPointer(start: buffer + start, count: stop - start),
-                                    as: UTF8.self) else {
+            let contents = UnsafeBufferPointer(start: buffer + start, count: stop - start)
+            var highBits: UInt8 = 0
+            for byte in contents { highBits |= byte }
+            if highBits & 0x80 == 0 { return String(decoding: contents, as: UTF8.self) }
+            guard let text = String(validating: contents, as: UTF8.self) else {
                 throw error("string is not valid UTF-8 (binary data?)", at: tokenPosition)
             }
             return text

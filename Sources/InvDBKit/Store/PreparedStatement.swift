@@ -77,6 +77,15 @@ public final class PreparedStatement {
         return self
     }
 
+    /// Binds the next parameter to UTF-8 bytes stored as TEXT.
+    @discardableResult
+    public func bindText(buffer: UnsafeBufferPointer<UInt8>) -> PreparedStatement {
+        defer { nextIndex += 1 }
+        _ = sqlite3_bind_text(handle, nextIndex, buffer.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) } ?? Self.emptyText,
+                              Int32(buffer.count), Self.transient)
+        return self
+    }
+
     /// Runs the statement with the values bound so far, then clears them for the next row.
     /// Returns the number of rows changed.
     @discardableResult
@@ -110,5 +119,25 @@ public final class PreparedStatement {
                                 message: String(cString: sqlite3_errmsg(connection)), sql: sql)
         }
         return nil
+    }
+}
+
+extension PreparedStatement {
+    /// Binds the next parameter to the string at `index` of `tape` (straight from its bytes when
+    /// it has no escapes), or NULL when absent, not a string, or empty and `emptyIsNull`.
+    @discardableResult
+    public func bind(_ tape: JSONTape, _ index: Int?, emptyIsNull: Bool = true) -> PreparedStatement {
+        guard let index, tape.kind(index) == .string || tape.kind(index) == .escapedString,
+              !(emptyIsNull && !tape.isNonEmptyString(index)) else {
+            return bind(nil as String?)
+        }
+        if let bound = tape.withPlainStringBytes(index, { bytes in bindText(buffer: bytes) }) { return bound }
+        return bind(tape.string(index))
+    }
+
+    /// Binds the next parameter to the integer at `index` of `tape`, or NULL.
+    @discardableResult
+    public func bindInt(_ tape: JSONTape, _ index: Int?) -> PreparedStatement {
+        bind(tape.int(index))
     }
 }

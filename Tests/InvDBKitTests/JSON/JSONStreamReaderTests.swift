@@ -112,4 +112,41 @@ final class JSONStreamReaderTests: XCTestCase {
             XCTAssertFalse(Array(text.utf8).withUnsafeBufferPointer(JSONStreamReader.isValidNumber), text)
         }
     }
+
+    func testTapeHoldsTheSameValueAsTheTree() throws {
+        let text = try String(contentsOfFile: TestSupport.path("Samples/aws/us-east-1/describe-instances.json"), encoding: .utf8)
+        let tree = try reader(text).readValue()
+        for chunk in [3, 1 << 20] {
+            var tape = JSONTape()
+            try reader(text, chunk: chunk).readValue(into: &tape)
+            XCTAssertEqual(try JSONValue.parse(String(decoding: tape.bytes, as: UTF8.self)), tree, "chunk \(chunk)")
+            let first = tape.elements(tape.member(tape.elements(tape.member(tape.root, "Reservations"))[0], "Instances"))[0]
+            let expected = tree["Reservations"]!.elements[0]["Instances"]!.elements[0]
+            XCTAssertEqual(tape.string(tape.member(first, "InstanceId")), expected["InstanceId"]?.string)
+            XCTAssertEqual(tape.string(tape.member(first, "State", "Name")), expected["State"]?["Name"]?.string)
+            XCTAssertEqual(tape.int(tape.member(first, "State", "Code")), expected["State"]?["Code"]?.int)
+            XCTAssertEqual(tape.elements(tape.member(first, "Tags")).count, expected["Tags"]?.elements.count)
+            XCTAssertNil(tape.member(first, "NoSuchMember"))
+        }
+    }
+
+    func testTapeDecodesEscapedStringsAndScalars() throws {
+        var tape = JSONTape()
+        try reader(#"{"a": "x\"y\u00e9", "b": [true, false, null, -12], "c": "", "d": {}}"#, chunk: 2).readValue(into: &tape)
+        XCTAssertEqual(tape.string(tape.member(tape.root, "a")), "x\"yé")
+        let items = tape.elements(tape.member(tape.root, "b"))
+        XCTAssertEqual(items.map { tape.kind($0) }, [.trueValue, .falseValue, .null, .number])
+        XCTAssertEqual(tape.int(items[3]), -12)
+        XCTAssertEqual(tape.bool(items[0]), true)
+        XCTAssertFalse(tape.isNonEmptyString(tape.member(tape.root, "c")))
+        XCTAssertEqual(tape.kind(tape.member(tape.root, "d")), .object)
+        XCTAssertEqual(String(decoding: tape.bytes, as: UTF8.self), #"{"a":"x\"y\u00e9","b":[true,false,null,-12],"c":"","d":{}}"#)
+    }
+
+    func testTapeRejectsWhatTheTreeRejects() {
+        for text in ["{\"a\": [1, 2", "{\"a\" 1}", "{\"a\": \"\\q\"}", "[01]"] {
+            var tape = JSONTape()
+            XCTAssertThrowsError(try reader(text, chunk: 3).readValue(into: &tape), text)
+        }
+    }
 }
