@@ -72,7 +72,8 @@ CREATE TABLE ec2_instances (
     is_current INTEGER NOT NULL,     -- 1 when the instance is in the newest snapshot of its account and region.
     raw_json TEXT NOT NULL           -- The instance object as imported (minified JSON), for `raw_json ->> '$.Field'`.
 ) STRICT;
-CREATE INDEX ec2_instances_by_place ON ec2_instances(account_id, region, is_current);
+-- Covers what the checks read, so they never scan the large raw_json rows.
+CREATE INDEX ec2_instances_current ON ec2_instances(is_current, account_id, region, instance_id, state, name, iam_instance_profile_arn);
 CREATE INDEX ec2_instances_by_profile ON ec2_instances(iam_instance_profile_arn);
 
 -- table: Instance tags (Instances[].Tags[]).

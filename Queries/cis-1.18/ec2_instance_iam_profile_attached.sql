@@ -8,7 +8,7 @@
 -- remediation: Attach a profile to the instance, running or stopped; no relaunch is needed:
 --   aws ec2 associate-iam-instance-profile --instance-id <instance-id> --iam-instance-profile Name=<profile-name>
 WITH instance AS (
-    SELECT *,
+    SELECT instance_id, account_id, region, name, state, iam_instance_profile_arn,
         coalesce(name, instance_id) AS label,
         substr(iam_instance_profile_arn, instr(iam_instance_profile_arn, ':instance-profile/') + 18) AS profile_path_name
     FROM ec2_instances

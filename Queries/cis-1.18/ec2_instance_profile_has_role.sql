@@ -7,19 +7,33 @@
 -- remediation: Put a role that trusts ec2.amazonaws.com into the profile:
 --   aws iam add-role-to-instance-profile --instance-profile-name <profile-name> --role-name <role-name>
 --   (or attach another profile: aws ec2 replace-iam-instance-profile-association --association-id <id> --iam-instance-profile Name=<profile-name>).
-WITH instance AS (
-    SELECT i.*,
+WITH profile_roles AS (
+    SELECT p.arn, group_concat(pr.role_name, ', ') AS role_names
+    FROM iam_instance_profiles AS p
+    LEFT JOIN iam_instance_profile_roles AS pr ON pr.profile_arn = p.arn
+    GROUP BY p.arn
+),
+iam_accounts AS (
+    SELECT account_id, count(*) AS profiles FROM iam_instance_profiles GROUP BY account_id
+),
+newest_iam_import AS (
+    SELECT account_id, path || ' (imported ' || imported_at || ')' AS description, max(import_id)
+    FROM imports
+    WHERE kind IN ('iam-list-instance-profiles', 'iam-get-account-authorization-details')
+    GROUP BY account_id
+),
+instance AS (
+    SELECT i.instance_id, i.account_id, i.region, i.name, i.state, i.iam_instance_profile_arn,
         coalesce(i.name, i.instance_id) AS label,
         substr(i.iam_instance_profile_arn, instr(i.iam_instance_profile_arn, ':instance-profile/') + 18) AS profile_name,
-        p.arn AS known_profile_arn,
-        (SELECT group_concat(role_name, ', ') FROM iam_instance_profile_roles AS pr WHERE pr.profile_arn = p.arn) AS role_names,
-        (SELECT count(*) FROM iam_instance_profiles AS other WHERE other.account_id = i.account_id) AS account_profiles,
-        (SELECT f.path || ' (imported ' || f.imported_at || ')' FROM imports AS f
-            WHERE f.kind IN ('iam-list-instance-profiles', 'iam-get-account-authorization-details')
-              AND f.account_id = i.account_id
-            ORDER BY f.import_id DESC LIMIT 1) AS newest_iam_import
+        pr.arn AS known_profile_arn,
+        pr.role_names,
+        coalesce(a.profiles, 0) AS account_profiles,
+        n.description AS newest_iam_import
     FROM ec2_instances AS i
-    LEFT JOIN iam_instance_profiles AS p ON p.arn = i.iam_instance_profile_arn
+    LEFT JOIN profile_roles AS pr ON pr.arn = i.iam_instance_profile_arn
+    LEFT JOIN iam_accounts AS a ON a.account_id = i.account_id
+    LEFT JOIN newest_iam_import AS n ON n.account_id = i.account_id
     WHERE i.is_current = 1 AND i.iam_instance_profile_arn IS NOT NULL
 )
 SELECT

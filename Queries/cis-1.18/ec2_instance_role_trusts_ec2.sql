@@ -7,7 +7,7 @@
 -- remediation: Let EC2 assume the role (a trust policy with "Principal": {"Service": "ec2.amazonaws.com"},
 --   "Action": "sts:AssumeRole"): aws iam update-assume-role-policy --role-name <role-name> --policy-document file://ec2-trust-policy.json
 WITH instance AS (
-    SELECT i.*,
+    SELECT i.instance_id, i.account_id, i.region, i.name, i.state, i.iam_instance_profile_arn,
         coalesce(i.name, i.instance_id) AS label,
         pr.role_name,
         pr.role_arn,

@@ -1,9 +1,27 @@
+import Foundation
+
 /// Imports `aws ec2 describe-instances` output, whole or one page of it (`NextToken`).
 ///
 /// Reservations are read one at a time: the CLI prints a reservation's `OwnerId` after its
 /// `Instances`, so the instances of one reservation are held until its end. Memory is bounded
-/// by the largest reservation, not by the file.
+/// by the largest reservation (and a short queue of them), not by the file.
+///
+/// Parsing and writing overlap: a second thread parses reservations onto tapes while this one
+/// writes the previous ones to SQLite.
 final class DescribeInstancesImporter: DocumentImporter {
+    /// One reservation, parsed and waiting to be written.
+    struct ParsedReservation {
+        var ownerId: String?
+        var reservationId: String?
+        var location: RecordLocation
+        var instances: [(tape: JSONTape, fields: InstanceFields, location: RecordLocation)]
+    }
+
+    private enum Item {
+        case reservation(ParsedReservation)
+        case failure(Error)
+    }
+
     private var instanceCount = 0
 
     func readMember(_ key: String, reader: JSONStreamReader, file: FileImport) throws {
@@ -14,54 +32,84 @@ final class DescribeInstancesImporter: DocumentImporter {
         guard try reader.peekValueStart() == .array else {
             throw file.location(reader, "$.Reservations").invalid("expected an array of reservations")
         }
-        try reader.beginArray()
-        var index = 0
-        while try reader.nextElement() {
-            try readReservation(reader: reader, file: file, jsonPath: "$.Reservations[\(index)]")
-            index += 1
+        let queue = BoundedQueue<Item>(capacity: 512)
+        let finished = DispatchSemaphore(value: 0)
+        let path = file.path
+        let producer = Thread {
+            do {
+                try reader.beginArray()
+                var index = 0
+                while try reader.nextElement() {
+                    let reservation = try Self.parseReservation(reader: reader, file: path, jsonPath: "$.Reservations[\(index)]")
+                    guard queue.push(.reservation(reservation)) else { break }
+                    index += 1
+                }
+            } catch {
+                queue.push(.failure(error))
+            }
+            queue.close()
+            finished.signal()
         }
+        producer.stackSize = 16 << 20
+        producer.start()
+        do {
+            while let item = queue.pop() {
+                switch item {
+                case .reservation(let reservation): try write(reservation, file: file)
+                case .failure(let error): throw error
+                }
+            }
+        } catch {
+            queue.cancel()
+            finished.wait()
+            throw error
+        }
+        finished.wait()
     }
 
-    private func readReservation(reader: JSONStreamReader, file: FileImport, jsonPath: String) throws {
-        let reservationLocation = file.location(reader, jsonPath)
+    private static func parseReservation(reader: JSONStreamReader, file: String, jsonPath: String) throws -> ParsedReservation {
+        let location = RecordLocation(file: file, position: reader.position, jsonPath: jsonPath)
         guard try reader.peekValueStart() == .object else {
-            throw reservationLocation.invalid("expected a reservation object")
+            throw location.invalid("expected a reservation object")
         }
+        var reservation = ParsedReservation(location: location, instances: [])
         try reader.beginObject()
-        var ownerId: String?
-        var reservationId: String?
-        var pending: [(tape: JSONTape, location: RecordLocation)] = []
         while let key = try reader.nextKey() {
             switch key {
-            case "OwnerId": ownerId = try reader.readString()
-            case "ReservationId": reservationId = try reader.readString()
+            case "OwnerId": reservation.ownerId = try reader.readString()
+            case "ReservationId": reservation.reservationId = try reader.readString()
             case "Instances":
                 guard try reader.peekValueStart() == .array else {
-                    throw file.location(reader, jsonPath + ".Instances").invalid("expected an array of instances")
+                    throw RecordLocation(file: file, position: reader.position, jsonPath: jsonPath + ".Instances").invalid("expected an array of instances")
                 }
                 try reader.beginArray()
                 while try reader.nextElement() {
-                    let location = file.location(reader, "\(jsonPath).Instances[\(pending.count)]")
+                    let instanceLocation = RecordLocation(file: file, position: reader.position,
+                                                          jsonPath: "\(jsonPath).Instances[\(reservation.instances.count)]")
                     var tape = JSONTape()
                     try reader.readValue(into: &tape)
-                    pending.append((tape, location))
+                    reservation.instances.append((tape, InstanceFields(tape), instanceLocation))
                 }
             default:
                 try reader.skipValue()
             }
         }
-        guard let account = ownerId ?? file.run.options.account else {
-            throw reservationLocation.invalid("OwnerId is missing and no --account was given")
+        return reservation
+    }
+
+    private func write(_ reservation: ParsedReservation, file: FileImport) throws {
+        guard let account = reservation.ownerId ?? file.run.options.account else {
+            throw reservation.location.invalid("OwnerId is missing and no --account was given")
         }
-        for record in pending {
+        for record in reservation.instances {
             let warning = try file.run.ec2.write(
-                instance: record.tape, account: account, reservationId: reservationId,
+                instance: record.tape, fields: record.fields, account: account, reservationId: reservation.reservationId,
                 regionFallback: file.run.options.region, importId: file.importId, location: record.location,
                 counts: &file.counts)
             if let warning { file.run.warn(warning) }
             instanceCount += 1
             if file.account == nil {
-                let zone = record.tape.string(record.tape.member(record.tape.root, "Placement", "AvailabilityZone"))
+                let zone = record.tape.string(record.fields.availabilityZone)
                 file.noteOrigin(account: account, region: zone.flatMap(AWSRegion.fromAvailabilityZone) ?? file.run.options.region)
             }
         }

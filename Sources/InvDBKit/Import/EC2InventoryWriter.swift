@@ -46,7 +46,7 @@ final class EC2InventoryWriter {
         self.db = db
         self.runId = runId
         insertSnapshot = try PreparedStatement(db, "INSERT INTO ec2_snapshots(run_id, account_id, region) VALUES (?, ?, ?)")
-        placeHasRows = try PreparedStatement(db, "SELECT EXISTS(SELECT 1 FROM ec2_instances WHERE account_id = ? AND region = ?)")
+        placeHasRows = try PreparedStatement(db, "SELECT EXISTS(SELECT 1 FROM ec2_instances WHERE is_current IN (0, 1) AND account_id = ? AND region = ?)")
         retirePlace = try PreparedStatement(db, "UPDATE ec2_instances SET is_current = 0 WHERE account_id = ? AND region = ? AND is_current = 1")
         insertInstance = try PreparedStatement(db, """
         INSERT OR REPLACE INTO ec2_instances(instance_id, account_id, region, availability_zone, reservation_id,
@@ -96,18 +96,15 @@ final class EC2InventoryWriter {
 
     /// Writes one instance (and its tags, interfaces, addresses and groups) into the snapshot of
     /// its account and region. Returns a warning when the run already held this instance.
-    func write(instance tape: JSONTape, account: String, reservationId: String?,
+    func write(instance tape: JSONTape, fields f: InstanceFields, account: String, reservationId: String?,
                regionFallback: String?, importId: Int, location: RecordLocation,
                counts: inout RowCounts) throws -> String? {
-        let root = tape.root
-        guard tape.kind(root) == .object else { throw location.invalid("expected an instance object") }
-        guard let instanceId = tape.nonEmptyString(tape.member(root, "InstanceId")) else {
+        guard f.isObject else { throw location.invalid("expected an instance object") }
+        guard let instanceId = tape.nonEmptyString(f.instanceId) else {
             throw location.invalid("InstanceId is missing or not a non-empty string")
         }
-        let stateName = tape.member(root, "State", "Name")
-        guard tape.isNonEmptyString(stateName) else { throw location.invalid("State.Name is missing") }
-        let zoneNode = tape.member(root, "Placement", "AvailabilityZone")
-        let zone = tape.nonEmptyString(zoneNode)
+        guard tape.isNonEmptyString(f.stateName) else { throw location.invalid("State.Name is missing") }
+        let zone = tape.nonEmptyString(f.availabilityZone)
         guard let region = zone.flatMap(AWSRegion.fromAvailabilityZone) ?? regionFallback else {
             throw location.invalid("cannot tell the instance's region: Placement.AvailabilityZone is missing or not a zone name; pass --region")
         }
@@ -115,90 +112,68 @@ final class EC2InventoryWriter {
         let snapshotId = try snapshot(for: place, counts: &counts)
         touchedPlaces.insert(place)
         var warning: String?
-        let alreadyInRun = state.snapshots[place]!.instanceIds.contains(instanceId)
+        let alreadyInRun = !state.snapshots[place]!.instanceIds.insert(instanceId).inserted
         if alreadyInRun {
             warning = "\(location.file): instance \(instanceId) was already read in this run; the later copy is kept"
-        } else {
-            state.snapshots[place]!.instanceIds.insert(instanceId)
         }
         if alreadyInRun || state.snapshots[place]!.replacesEarlierRows {
             for statement in deleteChildren { try statement.bind(instanceId).run() }
         }
-
-        let tags = tape.elements(tape.member(root, "Tags"))
-        let nameTag = tags.first { tape.string(tape.member($0, "Key")) == "Name" }
-        let metadata = tape.member(root, "MetadataOptions")
-        let stateReason = tape.member(root, "StateReason", "Message")
-        let profile = tape.member(root, "IamInstanceProfile")
-        try insertInstance
-            .bind(instanceId).bind(account).bind(region).bind(zone).bind(reservationId)
-            .bind(tape, stateName)
-            .bind(tape, tape.isNonEmptyString(stateReason) ? stateReason : tape.member(root, "StateTransitionReason"))
-            .bind(tape, tape.member(root, "InstanceType")).bind(tape, tape.member(root, "ImageId"))
-            .bind(tape, tape.member(root, "VpcId")).bind(tape, tape.member(root, "SubnetId"))
-            .bind(tape, tape.member(root, "PrivateIpAddress")).bind(tape, tape.member(root, "PublicIpAddress"))
-            .bind(tape, tape.member(root, "PrivateDnsName")).bind(tape, tape.member(root, "PublicDnsName"))
-            .bind(tape, tape.member(root, "LaunchTime")).bind(tape, tape.member(root, "Platform"))
-            .bind(tape, tape.member(root, "PlatformDetails")).bind(tape, tape.member(root, "Architecture"))
-            .bind(tape, tape.member(root, "KeyName"))
-            .bind(tape, tape.member(metadata, "HttpTokens")).bind(tape, tape.member(metadata, "HttpEndpoint"))
-            .bindInt(tape, tape.member(metadata, "HttpPutResponseHopLimit"))
-            .bind(tape, tape.member(profile, "Arn")).bind(tape, tape.member(profile, "Id"))
-            .bind(tape, tape.member(nameTag, "Value"), emptyIsNull: false).bind(snapshotId).bind(importId)
-            .bindText(bytes: tape.bytes)
-            .run()
-        counts.add("ec2_instances")
-
-        for tag in tags {
-            let key = tape.member(tag, "Key")
-            guard tape.kind(key) == .string || tape.kind(key) == .escapedString else { continue }
-            let value = tape.member(tag, "Value")
-            try insertTag.bind(instanceId).bind(tape, key, emptyIsNull: false)
-            if value == nil || tape.kind(value) == .null { insertTag.bind("") } else { insertTag.bind(tape, value, emptyIsNull: false) }
-            try insertTag.run()
-            counts.add("ec2_instance_tags")
-        }
-        for group in tape.elements(tape.member(root, "SecurityGroups")) {
-            let groupId = tape.member(group, "GroupId")
-            guard tape.isNonEmptyString(groupId) else { continue }
-            try insertSecurityGroup.bind(instanceId).bind(tape, groupId).bind(tape, tape.member(group, "GroupName"), emptyIsNull: false).run()
-            counts.add("ec2_instance_security_groups")
-        }
-        for interface in tape.elements(tape.member(root, "NetworkInterfaces")) {
-            try writeInterface(interface, tape: tape, instanceId: instanceId, counts: &counts)
+        try tape.withStableBytes { view in
+            try insertInstance
+                .bind(instanceId).bind(account).bind(region).bind(zone).bind(reservationId)
+                .bind(view, f.stateName)
+                .bind(view, tape.isNonEmptyString(f.stateReason) ? f.stateReason : f.stateTransitionReason)
+                .bind(view, f.instanceType).bind(view, f.imageId).bind(view, f.vpcId).bind(view, f.subnetId)
+                .bind(view, f.privateIp).bind(view, f.publicIp).bind(view, f.privateDns).bind(view, f.publicDns)
+                .bind(view, f.launchTime).bind(view, f.platform).bind(view, f.platformDetails).bind(view, f.architecture)
+                .bind(view, f.keyName).bind(view, f.httpTokens).bind(view, f.httpEndpoint).bindInt(view, f.hopLimit)
+                .bind(view, f.profileArn).bind(view, f.profileId)
+                .bind(view, f.nameTagValue, emptyIsNull: false).bind(snapshotId).bind(importId)
+                .bindStaticText(view.bytes)
+                .run()
+            counts.add("ec2_instances")
+            for tag in f.tags where tape.kind(tag.key) == .string || tape.kind(tag.key) == .escapedString {
+                insertTag.bind(instanceId).bind(view, tag.key, emptyIsNull: false)
+                if tape.kind(tag.value) == .string || tape.kind(tag.value) == .escapedString {
+                    insertTag.bind(view, tag.value, emptyIsNull: false)
+                } else {
+                    insertTag.bind("")
+                }
+                try insertTag.run()
+                counts.add("ec2_instance_tags")
+            }
+            for group in f.securityGroups where tape.isNonEmptyString(group.id) {
+                try insertSecurityGroup.bind(instanceId).bind(view, group.id).bind(view, group.name, emptyIsNull: false).run()
+                counts.add("ec2_instance_security_groups")
+            }
+            for interface in f.interfaces {
+                try writeInterface(interface, view: view, instanceId: instanceId, counts: &counts)
+            }
         }
         return warning
     }
 
-    private func writeInterface(_ interface: Int, tape: JSONTape, instanceId: String, counts: inout RowCounts) throws {
-        let interfaceIdNode = tape.member(interface, "NetworkInterfaceId")
-        guard let interfaceId = tape.nonEmptyString(interfaceIdNode) else { return }
-        let attachment = tape.member(interface, "Attachment")
+    private func writeInterface(_ i: InstanceFields.Interface, view: JSONTape.StableBytes, instanceId: String,
+                                counts: inout RowCounts) throws {
+        let tape = view.tape
+        guard let interfaceId = tape.nonEmptyString(i.id) else { return }
         try insertInterface
             .bind(interfaceId).bind(instanceId)
-            .bindInt(tape, tape.member(attachment, "DeviceIndex")).bind(tape, tape.member(attachment, "AttachmentId"), emptyIsNull: false)
-            .bind(tape, tape.member(interface, "Status"), emptyIsNull: false).bind(tape, tape.member(interface, "SubnetId"))
-            .bind(tape, tape.member(interface, "VpcId")).bind(tape, tape.member(interface, "MacAddress"))
-            .bind(tape, tape.member(interface, "PrivateIpAddress"))
-            .bind(tape, tape.member(interface, "Association", "PublicIp"))
-            .bind(tape, tape.member(interface, "OwnerId")).bind(tape, tape.member(interface, "Description"))
+            .bindInt(view, i.deviceIndex).bind(view, i.attachmentId, emptyIsNull: false)
+            .bind(view, i.status, emptyIsNull: false).bind(view, i.subnetId).bind(view, i.vpcId).bind(view, i.macAddress)
+            .bind(view, i.privateIp).bind(view, i.publicIp).bind(view, i.ownerId).bind(view, i.description)
             .run()
         counts.add("ec2_network_interfaces")
-        for address in tape.elements(tape.member(interface, "PrivateIpAddresses")) {
-            let ip = tape.member(address, "PrivateIpAddress")
-            guard tape.isNonEmptyString(ip) else { continue }
+        for address in i.addresses where tape.isNonEmptyString(address.ip) {
             try insertAddress
-                .bind(interfaceId).bind(instanceId).bind("ipv4").bind(tape, ip)
-                .bind(tape.bool(tape.member(address, "Primary")) ?? false)
-                .bind(tape, tape.member(address, "Association", "PublicIp"))
-                .bind(tape, tape.member(address, "PrivateDnsName"))
+                .bind(interfaceId).bind(instanceId).bind("ipv4").bind(view, address.ip)
+                .bind(tape.bool(address.primary) ?? false).bind(view, address.publicIp).bind(view, address.dns)
                 .run()
             counts.add("ec2_network_interface_ips")
         }
-        for address in tape.elements(tape.member(interface, "Ipv6Addresses")) {
-            let ip = tape.member(address, "Ipv6Address")
-            guard tape.isNonEmptyString(ip) else { continue }
-            try insertAddress.bind(interfaceId).bind(instanceId).bind("ipv6").bind(tape, ip).bind(false)
+        for ip in i.ipv6Addresses where tape.isNonEmptyString(ip) {
+            try insertAddress.bind(interfaceId).bind(instanceId).bind("ipv6").bind(view, ip).bind(false)
                 .bind(nil as String?).bind(nil as String?).run()
             counts.add("ec2_network_interface_ips")
         }

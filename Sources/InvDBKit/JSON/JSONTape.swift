@@ -136,6 +136,18 @@ public struct JSONTape {
         }
     }
 
+    /// The tape with a pointer to its bytes that stays valid inside `withStableBytes`.
+    public struct StableBytes {
+        public let tape: JSONTape
+        public let bytes: UnsafeBufferPointer<UInt8>
+    }
+
+    /// Calls `body` with the tape's bytes pinned in place, so they can be bound to SQLite
+    /// statements without a copy while `body` runs them.
+    public func withStableBytes<R>(_ body: (StableBytes) throws -> R) rethrows -> R {
+        try bytes.withUnsafeBufferPointer { try body(StableBytes(tape: self, bytes: $0)) }
+    }
+
     /// Calls `body` with the raw UTF-8 bytes of the string at `index` when it has no escapes
     /// (the common case), so it can be bound without making a `String`.
     func withPlainStringBytes<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R? {

@@ -11,32 +11,49 @@ public struct JSONRenderer: OutputRenderer {
     }
 
     public func render(benchmark: BenchmarkResult) -> String {
-        var lines = ["{"]
-        lines.append("  \"benchmark\": \(jsonStringLiteral(benchmark.benchmark.id)),")
-        lines.append("  \"title\": \(jsonStringLiteral(benchmark.benchmark.title)),")
-        lines.append("  \"summary\": \(Self.counts(benchmark.counts)),")
-        lines.append("  \"checks\": [")
+        var out = "{\n"
+        out += "  \"benchmark\": \(jsonStringLiteral(benchmark.benchmark.id)),\n"
+        out += "  \"title\": \(jsonStringLiteral(benchmark.benchmark.title)),\n"
+        out += "  \"summary\": \(Self.counts(benchmark.counts)),\n"
+        out += "  \"checks\": ["
         for (index, outcome) in benchmark.outcomes.enumerated() {
             let check = outcome.check
-            lines.append("    {")
-            lines.append("      \"id\": \(jsonStringLiteral(check.id)),")
-            lines.append("      \"title\": \(jsonStringLiteral(check.title)),")
-            lines.append("      \"severity\": \(jsonStringLiteral(check.severity)),")
-            lines.append("      \"description\": \(jsonStringLiteral(check.description)),")
-            lines.append("      \"remediation\": \(jsonStringLiteral(check.remediation)),")
-            lines.append("      \"counts\": \(Self.counts(outcome.counts)),")
-            let results = outcome.rows.map { row -> String in
-                var fields = ["\"resource\": \(jsonStringLiteral(row.resource))", "\"status\": \(jsonStringLiteral(row.status.rawValue))",
-                              "\"reason\": \(jsonStringLiteral(row.reason))"]
-                fields += row.dimensions.map { "\(jsonStringLiteral($0.name)): \(Self.literal($0.value))" }
-                return "        {" + fields.joined(separator: ", ") + "}"
+            out += index == 0 ? "\n    {\n" : ",\n    {\n"
+            for (key, value) in [("id", check.id), ("title", check.title), ("severity", check.severity),
+                                 ("description", check.description), ("remediation", check.remediation)] {
+                out += "      \"\(key)\": "
+                JSONValue.writeString(value, to: &out)
+                out += ",\n"
             }
-            lines.append(results.isEmpty ? "      \"results\": []" : "      \"results\": [\n" + results.joined(separator: ",\n") + "\n      ]")
-            lines.append(index == benchmark.outcomes.count - 1 ? "    }" : "    },")
+            out += "      \"counts\": \(Self.counts(outcome.counts)),\n"
+            out += "      \"results\": ["
+            for (rowIndex, row) in outcome.rows.enumerated() {
+                out += rowIndex == 0 ? "\n        {\"resource\": " : ",\n        {\"resource\": "
+                JSONValue.writeString(row.resource, to: &out)
+                out += ", \"status\": \""
+                out += row.status.rawValue
+                out += "\", \"reason\": "
+                JSONValue.writeString(row.reason, to: &out)
+                for dimension in row.dimensions {
+                    out += ", "
+                    JSONValue.writeString(dimension.name, to: &out)
+                    out += ": "
+                    Self.write(dimension.value, to: &out)
+                }
+                out += "}"
+            }
+            out += outcome.rows.isEmpty ? "]\n    }" : "\n      ]\n    }"
         }
-        lines.append("  ]")
-        lines.append("}")
-        return lines.joined(separator: "\n") + "\n"
+        out += benchmark.outcomes.isEmpty ? "]\n}\n" : "\n  ]\n}\n"
+        return out
+    }
+
+    static func write(_ value: CellValue, to out: inout String) {
+        if case .text(let text) = value {
+            JSONValue.writeString(text, to: &out)
+        } else {
+            out += literal(value)
+        }
     }
 
     static func counts(_ counts: [CheckStatus: Int]) -> String {

@@ -86,6 +86,16 @@ public final class PreparedStatement {
         return self
     }
 
+    /// Binds the next parameter to UTF-8 bytes stored as TEXT, without copying them: the bytes
+    /// must stay in place until `run()` returns.
+    @discardableResult
+    public func bindStaticText(_ buffer: UnsafeBufferPointer<UInt8>) -> PreparedStatement {
+        defer { nextIndex += 1 }
+        _ = sqlite3_bind_text(handle, nextIndex, buffer.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) } ?? Self.emptyText,
+                              Int32(buffer.count), nil)
+        return self
+    }
+
     /// Runs the statement with the values bound so far, then clears them for the next row.
     /// Returns the number of rows changed.
     @discardableResult
@@ -123,21 +133,26 @@ public final class PreparedStatement {
 }
 
 extension PreparedStatement {
-    /// Binds the next parameter to the string at `index` of `tape` (straight from its bytes when
-    /// it has no escapes), or NULL when absent, not a string, or empty and `emptyIsNull`.
+    /// Binds the next parameter to the string at `index` of a tape whose bytes stay in place
+    /// until the statement has run (see `JSONTape.withStableBytes`): plain strings are bound
+    /// without a copy. NULL when absent, not a string, or empty and `emptyIsNull`.
     @discardableResult
-    public func bind(_ tape: JSONTape, _ index: Int?, emptyIsNull: Bool = true) -> PreparedStatement {
+    public func bind(_ view: JSONTape.StableBytes, _ index: Int?, emptyIsNull: Bool = true) -> PreparedStatement {
+        let tape = view.tape
         guard let index, tape.kind(index) == .string || tape.kind(index) == .escapedString,
               !(emptyIsNull && !tape.isNonEmptyString(index)) else {
             return bind(nil as String?)
         }
-        if let bound = tape.withPlainStringBytes(index, { bytes in bindText(buffer: bytes) }) { return bound }
+        let node = tape.nodes[index]
+        if node.kind == .string {
+            return bindStaticText(UnsafeBufferPointer(rebasing: view.bytes[Int(node.start)..<Int(node.start + node.length)]))
+        }
         return bind(tape.string(index))
     }
 
-    /// Binds the next parameter to the integer at `index` of `tape`, or NULL.
+    /// Binds the next parameter to the integer at `index` of a tape, or NULL.
     @discardableResult
-    public func bindInt(_ tape: JSONTape, _ index: Int?) -> PreparedStatement {
-        bind(tape.int(index))
+    public func bindInt(_ view: JSONTape.StableBytes, _ index: Int?) -> PreparedStatement {
+        bind(view.tape.int(index))
     }
 }

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# make bench: invdb's import of a 100,000-instance describe-instances document against the
+# sqlite3 shell loading the same file into the same tables, measured side by side in one run
+# (alternating, median of ROUNDS), plus invdb's peak memory and the time of `invdb check`.
+#
+#   bash Scripts/bench/run.sh            # N=100000, ROUNDS=3
+#   N=10000 ROUNDS=5 bash Scripts/bench/run.sh
+#
+# Targets (issue 2): import <= 1/3 of the sqlite3 load's time, peak memory < 256 MB, check < 0.5 s.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+N=${N:-100000}
+ROUNDS=${ROUNDS:-3}
+BIN=${BIN:-.build/release/invdb}
+DATA=bench-data
+DOC="$DATA/di-$N.json"
+IAM="$DATA/iam-$N.json"
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/invdb-bench.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+mkdir -p "$DATA"
+
+if [ ! -s "$DOC" ] || [ ! -s "$IAM" ]; then
+    echo "generating $N instances into $DOC (once; kept for later runs)" >&2
+    python3 Scripts/bench/gen-describe-instances.py "$N" "$DOC" --seed 1 --iam-out "$IAM"
+fi
+[ -x "$BIN" ] || { echo "build first: make build" >&2; exit 1; }
+size_mb=$(( $(stat -c %s "$DOC") / 1000000 ))
+
+# Seconds and peak kilobytes of one command, from GNU time. Dirty pages of the previous command
+# are flushed first, so neither side pays for the other's writes. Exit code 1 is allowed:
+# `invdb check` exits 1 when it finds alarms (the generated fleet has them).
+measure() {
+    sync
+    local status=0
+    /usr/bin/time -f "%e %M" -o "$WORK/time" "$@" >/dev/null 2>"$WORK/stderr" || status=$?
+    if [ "$status" -gt 1 ]; then cat "$WORK/stderr" >&2; echo "failed: $*" >&2; return 1; fi
+    tail -1 "$WORK/time"
+}
+median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+: > "$WORK/invdb"; : > "$WORK/sqlite3"; : > "$WORK/ratio"; : > "$WORK/memory"
+for round in $(seq "$ROUNDS"); do
+    rm -f "$WORK/invdb.sqlite" "$WORK/sqlite3.sqlite"
+    measure "$BIN" import --quiet --db "$WORK/invdb.sqlite" "$DOC" "$IAM" > "$WORK/one"
+    read -r invdb_s invdb_kb < "$WORK/one"
+    measure bash Scripts/bench/sqlite3-load.sh "$WORK/sqlite3.sqlite" "$DOC" > "$WORK/one"
+    read -r sqlite_s _ < "$WORK/one"
+    echo "$invdb_s" >> "$WORK/invdb"; echo "$sqlite_s" >> "$WORK/sqlite3"; echo "$invdb_kb" >> "$WORK/memory"
+    awk -v a="$invdb_s" -v b="$sqlite_s" 'BEGIN { printf "%.3f\n", a / b }' >> "$WORK/ratio"
+    printf 'round %d: invdb %.2f s (%d MB peak), sqlite3 %.2f s\n' "$round" "$invdb_s" $((invdb_kb / 1024)) "$sqlite_s" >&2
+done
+
+: > "$WORK/check"
+for round in 1 2 3 4 5; do
+    measure "$BIN" check cis-1.18 --db "$WORK/invdb.sqlite" --format json --output "$WORK/check.json" | cut -d' ' -f1 >> "$WORK/check"
+done
+
+invdb_med=$(median < "$WORK/invdb"); sqlite_med=$(median < "$WORK/sqlite3")
+ratio_med=$(median < "$WORK/ratio"); memory_max=$(sort -n "$WORK/memory" | tail -1)
+check_med=$(median < "$WORK/check")
+rows=$("$BIN" query --db "$WORK/invdb.sqlite" --format csv "SELECT (SELECT count(*) FROM ec2_instances) || ' instances, ' || (SELECT count(*) FROM ec2_instance_tags) || ' tags, ' || (SELECT count(*) FROM ec2_network_interfaces) || ' interfaces'" | tail -1 | tr -d '\r')
+
+cat <<REPORT
+
+invdb benchmark: $N instances, $size_mb MB describe-instances document ($rows)
+  import, invdb                 median $invdb_med s over $ROUNDS rounds
+  load, sqlite3 JSON functions  median $sqlite_med s
+  ratio invdb / sqlite3         median $ratio_med   (target <= 0.333)
+  invdb peak memory             max $((memory_max / 1024)) MB   (target < 256 MB)
+  invdb check cis-1.18          median $check_med s over 5 runs   (target < 0.5 s)
+REPORT
+awk -v r="$ratio_med" -v m="$memory_max" -v c="$check_med" 'BEGIN {
+    ok = (r <= 0.3334) && (m < 256 * 1024) && (c < 0.5)
+    print ok ? "all targets met" : "TARGET MISSED"
+    exit ok ? 0 : 1 }'
