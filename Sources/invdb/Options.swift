@@ -27,14 +27,21 @@ struct OutputOptions: ParsableArguments {
 
     /// Writes `text` to `--output` (atomically) or standard output.
     func emit(_ text: String) throws {
+        try emit(bytes: Array(text.utf8))
+    }
+
+    /// Writes `bytes` to `--output` (atomically: a temporary file renamed into place) or
+    /// standard output.
+    func emit(bytes: [UInt8]) throws {
+        let data = bytes.withUnsafeBufferPointer { Data(buffer: $0) }
         if let output {
             do {
-                try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+                try data.write(to: URL(fileURLWithPath: output), options: .atomic)
             } catch {
                 throw UsageError("cannot write \(output): \(error.localizedDescription)")
             }
         } else {
-            FileHandle.standardOutput.write(Data(text.utf8))
+            FileHandle.standardOutput.write(data)
         }
     }
 

@@ -78,26 +78,61 @@ public struct CheckOutcome: Sendable {
     }
 }
 
-/// The result of running every check of a benchmark.
+/// Every row of a benchmark run, collected (for tests, and for reports that keep history).
 public struct BenchmarkResult: Sendable {
     public var benchmark: Benchmark
     public var outcomes: [CheckOutcome]
 
-    /// Rows per status over all checks.
-    public var counts: [CheckStatus: Int] {
-        outcomes.reduce(into: [:]) { total, outcome in
-            for (status, count) in outcome.counts { total[status, default: 0] += count }
-        }
+    public init(benchmark: Benchmark, outcomes: [CheckOutcome]) {
+        self.benchmark = benchmark
+        self.outcomes = outcomes
     }
 
-    /// True when some row is `alarm` or `error`.
-    public var hasFindings: Bool { outcomes.contains { $0.rows.contains { $0.status.isFinding } } }
+    /// The counts of the collected rows.
+    public var summary: CheckRunSummary {
+        CheckRunSummary(benchmark: benchmark, checks: outcomes.map { ($0.check, $0.counts) })
+    }
+}
 
-    /// "10 results: 2 alarm, 1 error, 5 ok, 2 skip" — counts in problem-first order.
-    public var summaryLine: String {
-        let counts = self.counts
-        let total = counts.values.reduce(0, +)
-        let parts = CheckStatus.allCases.sorted().compactMap { status in counts[status].map { "\($0) \(status.rawValue)" } }
-        return "\(outcomes.count) checks, \(total) results" + (parts.isEmpty ? "" : ": " + parts.joined(separator: ", "))
+/// A renderer that keeps every row as values instead of writing text.
+public struct CheckResultCollector: CheckRenderer {
+    public private(set) var outcomes: [CheckOutcome] = []
+
+    public init() {}
+
+    public mutating func begin(_ benchmark: Benchmark, columns: [CheckColumns]) {}
+
+    public mutating func beginCheck(_ check: CheckDefinition, columns: CheckColumns, into out: inout OutputBytes) {
+        outcomes.append(CheckOutcome(check: check, rows: []))
+    }
+
+    public mutating func row(_ row: ResultRow, status: CheckStatus, columns: CheckColumns, into out: inout OutputBytes) {
+        let dimensions = columns.dimensions.map { (name: columns.names[$0], value: row.value($0)) }
+        outcomes[outcomes.count - 1].rows.append(
+            CheckResultRow(resource: row.string(columns.resource), status: status, reason: row.string(columns.reason), dimensions: dimensions))
+    }
+
+    public mutating func endCheck(_ check: CheckDefinition, counts: StatusCounts, into out: inout OutputBytes) {}
+
+    public func document(summary: CheckRunSummary, body: OutputBytes) -> OutputBytes { body }
+}
+
+extension CheckRenderer {
+    /// Renders rows that were collected earlier (a stored run, a test's rows).
+    public mutating func render(_ result: BenchmarkResult) -> OutputBytes {
+        var body = OutputBytes()
+        let layouts = result.outcomes.map { outcome in
+            try! CheckColumns(names: ["resource", "status", "reason"] + (outcome.rows.first?.dimensions.map(\.name) ?? []))
+        }
+        begin(result.benchmark, columns: layouts)
+        for (outcome, columns) in zip(result.outcomes, layouts) {
+            beginCheck(outcome.check, columns: columns, into: &body)
+            for row in outcome.rows {
+                let cells: [CellValue] = [.text(row.resource), .text(row.status.rawValue), .text(row.reason)] + row.dimensions.map(\.value)
+                self.row(ResultRow(cells), status: row.status, columns: columns, into: &body)
+            }
+            endCheck(outcome.check, counts: outcome.counts, into: &body)
+        }
+        return document(summary: result.summary, body: body)
     }
 }

@@ -1,6 +1,48 @@
 import GRDB
+import GRDBSQLite
 
-/// Runs saved checks against a database and validates what they return.
+/// Status counts of one check or a whole run.
+public typealias StatusCounts = [CheckStatus: Int]
+
+/// What a benchmark run found: counts per check and in total.
+public struct CheckRunSummary: Sendable {
+    public var benchmark: Benchmark
+    public var checks: [(check: CheckDefinition, counts: StatusCounts)]
+
+    /// Rows per status over all checks.
+    public var counts: StatusCounts {
+        checks.reduce(into: [:]) { total, item in
+            for (status, count) in item.counts { total[status, default: 0] += count }
+        }
+    }
+
+    /// True when some row is `alarm` or `error`.
+    public var hasFindings: Bool { counts.contains { $0.key.isFinding && $0.value > 0 } }
+
+    /// "3 checks, 10 results: 2 alarm, 1 error, 5 ok, 2 skip" — counts in problem-first order.
+    public var summaryLine: String {
+        let counts = self.counts
+        let total = counts.values.reduce(0, +)
+        let parts = CheckStatus.allCases.sorted().compactMap { status in counts[status].map { "\($0) \(status.rawValue)" } }
+        return "\(checks.count) checks, \(total) results" + (parts.isEmpty ? "" : ": " + parts.joined(separator: ", "))
+    }
+}
+
+/// Turns check results into one output format, row by row as SQLite returns them.
+public protocol CheckRenderer {
+    /// Called once before any row, with the columns every check returns.
+    mutating func begin(_ benchmark: Benchmark, columns: [CheckColumns])
+    /// Starts the section of one check.
+    mutating func beginCheck(_ check: CheckDefinition, columns: CheckColumns, into out: inout OutputBytes)
+    /// Renders one result row.
+    mutating func row(_ row: ResultRow, status: CheckStatus, columns: CheckColumns, into out: inout OutputBytes)
+    /// Ends the section of one check.
+    mutating func endCheck(_ check: CheckDefinition, counts: StatusCounts, into out: inout OutputBytes)
+    /// The whole document: whatever goes before and after the checks' sections (`body`).
+    func document(summary: CheckRunSummary, body: OutputBytes) -> OutputBytes
+}
+
+/// Runs saved checks against a database, streaming each row to a renderer.
 public struct CheckRunner {
     private let database: InvDatabase
 
@@ -8,38 +50,112 @@ public struct CheckRunner {
         self.database = database
     }
 
-    /// Runs every check of `benchmark`.
+    /// Runs every check of `benchmark`, rendering as it goes.
     ///
-    /// - Throws: `UsageError` naming the check file when its SQL fails or it does not return
-    ///   `resource`, `status` and `reason` columns with a known status.
-    public func run(_ benchmark: Benchmark) throws -> BenchmarkResult {
-        let outcomes = try database.queue.read { db in
-            try benchmark.checks.map { check in CheckOutcome(check: check, rows: try rows(of: check, db: db)) }
+    /// - Throws: `UsageError` naming the check file when its SQL fails, is not one statement, or
+    ///   does not return `resource`, `status` and `reason` columns with a known status.
+    public func run<Renderer: CheckRenderer>(_ benchmark: Benchmark, renderer: inout Renderer) throws -> (CheckRunSummary, OutputBytes) {
+        var body = OutputBytes()
+        var summary = CheckRunSummary(benchmark: benchmark, checks: [])
+        try database.queue.read { db in
+            guard let connection = db.sqliteConnection else { throw UsageError("the database is closed") }
+            var prepared: [(check: CheckDefinition, statement: OpaquePointer, columns: CheckColumns)] = []
+            defer { for item in prepared { sqlite3_finalize(item.statement) } }
+            for check in benchmark.checks {
+                let statement = try prepare(check, connection: connection)
+                let names = (0..<sqlite3_column_count(statement)).map { String(cString: sqlite3_column_name(statement, $0)) }
+                do {
+                    prepared.append((check, statement, try CheckColumns(names: names)))
+                } catch let error as UsageError {
+                    sqlite3_finalize(statement)
+                    throw UsageError("\(check.path): \(error.message)")
+                }
+            }
+            renderer.begin(benchmark, columns: prepared.map(\.columns))
+            for item in prepared {
+                let counts = try run(item.check, statement: item.statement, columns: item.columns, connection: connection,
+                                     renderer: &renderer, into: &body)
+                summary.checks.append((item.check, counts))
+            }
         }
-        return BenchmarkResult(benchmark: benchmark, outcomes: outcomes)
+        return (summary, renderer.document(summary: summary, body: body))
     }
 
-    private func rows(of check: CheckDefinition, db: Database) throws -> [CheckResultRow] {
-        let table: ResultTable
-        do {
-            table = try QueryRunner.fetch(sql: check.sql, db: db)
-        } catch let error as DatabaseError {
-            throw UsageError("\(check.path): the check's SQL failed: \(error.message ?? "\(error)")")
+    private func prepare(_ check: CheckDefinition, connection: OpaquePointer) throws -> OpaquePointer {
+        var statement: OpaquePointer?
+        var tail: UnsafePointer<CChar>?
+        let code = check.sql.withCString { sqlite3_prepare_v2(connection, $0, -1, &statement, &tail) }
+        guard code == SQLITE_OK, let statement else {
+            throw UsageError("\(check.path): the check's SQL failed: \(String(cString: sqlite3_errmsg(connection)))")
         }
-        for required in ["resource", "status", "reason"] where !table.columns.contains(required) {
-            throw UsageError("\(check.path): the check must return a '\(required)' column (it returns \(table.columns.joined(separator: ", ")))")
+        let rest = tail.map { String(cString: $0) } ?? ""
+        guard rest.isOnlyWhitespaceAndComments else {
+            sqlite3_finalize(statement)
+            throw UsageError("\(check.path): a check must be one SQL statement")
         }
-        let resourceIndex = table.columns.firstIndex(of: "resource")!
-        let statusIndex = table.columns.firstIndex(of: "status")!
-        let reasonIndex = table.columns.firstIndex(of: "reason")!
-        return try table.rows.map { row in
-            guard let status = CheckStatus(rawValue: row[statusIndex].text) else {
-                throw UsageError("\(check.path): status '\(row[statusIndex].text)' is not one of ok, alarm, skip, info, error")
+        guard sqlite3_column_count(statement) > 0 else {
+            sqlite3_finalize(statement)
+            throw UsageError("\(check.path): the check's SQL returns no columns")
+        }
+        return statement
+    }
+
+    private func run<Renderer: CheckRenderer>(_ check: CheckDefinition, statement: OpaquePointer, columns: CheckColumns,
+                                              connection: OpaquePointer, renderer: inout Renderer,
+                                              into body: inout OutputBytes) throws -> StatusCounts {
+        let columnCount = Int32(columns.names.count)
+        renderer.beginCheck(check, columns: columns, into: &body)
+        var counts: StatusCounts = [:]
+        var row = ResultRow()
+        while true {
+            let code = sqlite3_step(statement)
+            if code == SQLITE_DONE { break }
+            guard code == SQLITE_ROW else {
+                throw UsageError("\(check.path): the check's SQL failed: \(String(cString: sqlite3_errmsg(connection)))")
             }
-            let dimensions = table.columns.indices
-                .filter { ![resourceIndex, statusIndex, reasonIndex].contains($0) }
-                .map { (name: table.columns[$0], value: row[$0]) }
-            return CheckResultRow(resource: row[resourceIndex].text, status: status, reason: row[reasonIndex].text, dimensions: dimensions)
+            row.reset()
+            for column in 0..<columnCount {
+                let kind: ResultRow.Kind
+                switch sqlite3_column_type(statement, column) {
+                case SQLITE_NULL: kind = .null
+                case SQLITE_INTEGER: kind = .integer
+                case SQLITE_FLOAT: kind = .real
+                default: kind = .text
+                }
+                let text = sqlite3_column_text(statement, column)
+                let length = Int(sqlite3_column_bytes(statement, column))
+                row.append(kind: kind, bytes: UnsafeBufferPointer(start: text, count: text == nil ? 0 : length))
+            }
+            guard let status = row.withCell(columns.status, { CheckStatus(bytes: $0) }) else {
+                throw UsageError("\(check.path): status '\(row.string(columns.status))' is not one of ok, alarm, skip, info, error")
+            }
+            counts[status, default: 0] += 1
+            renderer.row(row, status: status, columns: columns, into: &body)
+        }
+        renderer.endCheck(check, counts: counts, into: &body)
+        return counts
+    }
+}
+
+extension CheckStatus {
+    init?(bytes: UnsafeBufferPointer<UInt8>) {
+        self.init(rawValue: String(decoding: bytes, as: UTF8.self))
+    }
+}
+
+extension String {
+    /// True when the text holds nothing but white space and SQL comments.
+    var isOnlyWhitespaceAndComments: Bool {
+        var rest = Substring(self)
+        while true {
+            rest = rest.drop(while: { $0.isWhitespace })
+            if rest.hasPrefix("--") {
+                rest = rest.drop(while: { $0 != "\n" })
+            } else if rest.hasPrefix("/*"), let end = rest.range(of: "*/") {
+                rest = rest[end.upperBound...]
+            } else {
+                return rest.isEmpty
+            }
         }
     }
 }

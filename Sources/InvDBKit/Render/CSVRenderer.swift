@@ -1,22 +1,70 @@
-import Foundation
+/// RFC 4180 CSV with a header row; checks give one row per result, with every check's columns.
+/// Values are written as they are (a spreadsheet user should import rather than open untrusted
+/// CSV: a tag value may start with `=`).
+public struct CSVRenderer: OutputRenderer, CheckRenderer {
+    private var dimensionNames: [String] = []
+    private var dimensionSlots: [Int?] = []
+    private var benchmarkID = ""
+    private var check: CheckDefinition?
 
-/// RFC 4180 CSV with a header row; checks are flattened to one row per result. Values are
-/// written as they are (a spreadsheet user should import rather than open untrusted CSV).
-public struct CSVRenderer: OutputRenderer {
     public init() {}
 
     public func render(table: ResultTable) -> String {
-        var lines = [table.columns.map(Self.field).joined(separator: ",")]
-        lines += table.rows.map { $0.map { Self.field($0.text) }.joined(separator: ",") }
-        return lines.joined(separator: "\r\n") + "\r\n"
+        var out = OutputBytes()
+        appendLine(table.columns, into: &out)
+        for row in table.rows { appendLine(row.map(\.text), into: &out) }
+        return out.string
     }
 
-    public func render(benchmark: BenchmarkResult) -> String {
-        render(table: benchmark.flatTable)
+    private func appendLine(_ fields: [String], into out: inout OutputBytes) {
+        for (index, field) in fields.enumerated() {
+            if index > 0 { out.append(",") }
+            out.appendCSV(field)
+        }
+        out.append("\r\n")
     }
 
-    static func field(_ text: String) -> String {
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    // MARK: - Checks
+
+    /// The header is the union of every check's dimensions, in order of first appearance.
+    public mutating func begin(_ benchmark: Benchmark, columns: [CheckColumns]) {
+        benchmarkID = benchmark.id
+        for layout in columns {
+            for index in layout.dimensions where !dimensionNames.contains(layout.names[index]) {
+                dimensionNames.append(layout.names[index])
+            }
+        }
+    }
+
+    public mutating func beginCheck(_ check: CheckDefinition, columns: CheckColumns, into out: inout OutputBytes) {
+        self.check = check
+        dimensionSlots = dimensionNames.map { columns.dimension($0) }
+    }
+
+    public mutating func row(_ row: ResultRow, status: CheckStatus, columns: CheckColumns, into out: inout OutputBytes) {
+        guard let check else { return }
+        for field in [benchmarkID, check.id, check.title, check.severity] {
+            out.appendCSV(field)
+            out.append(",")
+        }
+        row.withCell(columns.resource) { out.appendCSV($0) }
+        out.append(",")
+        out.append(status.rawValue)
+        out.append(",")
+        row.withCell(columns.reason) { out.appendCSV($0) }
+        for slot in dimensionSlots {
+            out.append(",")
+            if let slot { row.withCell(slot) { out.appendCSV($0) } }
+        }
+        out.append("\r\n")
+    }
+
+    public mutating func endCheck(_ check: CheckDefinition, counts: StatusCounts, into out: inout OutputBytes) {}
+
+    public func document(summary: CheckRunSummary, body: OutputBytes) -> OutputBytes {
+        var out = OutputBytes()
+        appendLine(["benchmark", "check_id", "check_title", "severity", "resource", "status", "reason"] + dimensionNames, into: &out)
+        out.append(body)
+        return out
     }
 }

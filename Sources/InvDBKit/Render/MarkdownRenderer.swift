@@ -1,72 +1,104 @@
 /// GitHub-flavoured Markdown: a summary, then the rows. Every value is escaped so that a `|`,
 /// a line break, a backtick or HTML in a tag value can neither break a table nor inject markup.
-public struct MarkdownRenderer: OutputRenderer {
+public struct MarkdownRenderer: OutputRenderer, CheckRenderer {
+    private var rowsInCheck = 0
+    private var pendingHeader = OutputBytes()
+
     public init() {}
 
     public func render(table: ResultTable) -> String {
-        var lines = [row(table.columns.map(Self.escape)), row(table.columns.map { _ in "---" })]
-        lines += table.rows.map { row($0.map { Self.escape($0.text) }) }
-        return lines.joined(separator: "\n") + "\n"
+        var out = OutputBytes()
+        appendRow(table.columns.map { .text($0) }, into: &out)
+        out.append("|" + String(repeating: " --- |", count: table.columns.count) + "\n")
+        for row in table.rows { appendRow(row, into: &out) }
+        return out.string
     }
 
-    public func render(benchmark: BenchmarkResult) -> String {
-        let statuses = CheckStatus.allCases.sorted()
-        var lines = ["# \(Self.escape(benchmark.benchmark.title))", "", "**\(Self.escape(benchmark.summaryLine))**", ""]
-        lines.append(row(["Check", "Severity"] + statuses.map(\.rawValue)))
-        lines.append(row(["---", "---"] + statuses.map { _ in "---:" }))
-        for outcome in benchmark.outcomes {
-            let counts = outcome.counts
-            lines.append(row(["[\(Self.escape(outcome.check.title))](#\(Self.anchor(outcome.check.id)))", Self.escape(outcome.check.severity)]
-                             + statuses.map { String(counts[$0] ?? 0) }))
+    private func appendRow(_ cells: [CellValue], into out: inout OutputBytes) {
+        out.append("|")
+        for cell in cells {
+            out.append(" ")
+            out.appendMarkdown(cell.text)
+            out.append(" |")
         }
-        for outcome in benchmark.outcomes {
-            lines += ["", "## \(Self.escape(outcome.check.id))", "", "**\(Self.escape(outcome.check.title))** (severity: \(Self.escape(outcome.check.severity)))", "",
-                      Self.escape(outcome.check.description), "", "Remediation: \(Self.escape(outcome.check.remediation))", ""]
-            guard !outcome.rows.isEmpty else {
-                lines.append("No resources in scope.")
-                continue
-            }
-            let dimensionNames = outcome.rows[0].dimensions.map(\.name)
-            lines.append(row(["status", "resource", "reason"] + dimensionNames.map(Self.escape)))
-            lines.append(row(Array(repeating: "---", count: 3 + dimensionNames.count)))
-            for result in outcome.rows.sorted(by: { ($0.status, $0.resource) < ($1.status, $1.resource) }) {
-                lines.append(row([result.status.rawValue, Self.escape(result.resource), Self.escape(result.reason)]
-                                 + dimensionNames.map { Self.escape(result.dimension($0)) }))
-            }
-        }
-        return lines.joined(separator: "\n") + "\n"
+        out.append("\n")
     }
 
-    private func row(_ cells: [String]) -> String {
-        "| " + cells.joined(separator: " | ") + " |"
-    }
-
-    /// Escapes untrusted text for a table cell or a paragraph: HTML is neutralised as entities,
-    /// Markdown punctuation is backslash-escaped, and line breaks become `<br>`.
+    /// Escapes untrusted text for a table cell or a paragraph.
     public static func escape(_ text: String) -> String {
-        var output = ""
-        output.reserveCapacity(text.count)
-        for character in text {
-            switch character {
-            case "&": output += "&amp;"
-            case "<": output += "&lt;"
-            case ">": output += "&gt;"
-            case "|": output += "&#124;"
-            case "\r\n", "\n", "\r": output += "<br>"
-            case "\\", "`", "*", "_", "[", "]", "(", ")", "#", "!", "~", "{", "}": output += "\\" + String(character)
-            default:
-                if let scalar = character.unicodeScalars.first, character.unicodeScalars.count == 1,
-                   scalar.value < 0x20 || scalar.value == 0x7F {
-                    output += "&#\(scalar.value);"
-                } else {
-                    output.append(character)
-                }
-            }
-        }
-        return output
+        var out = OutputBytes()
+        out.appendMarkdown(text)
+        return out.string
     }
 
-    /// GitHub's heading anchor for a check id (lowercase, underscores kept).
+    // MARK: - Checks
+
+    public mutating func begin(_ benchmark: Benchmark, columns: [CheckColumns]) {}
+
+    public mutating func beginCheck(_ check: CheckDefinition, columns: CheckColumns, into out: inout OutputBytes) {
+        out.append("\n## ")
+        out.appendMarkdown(check.id)
+        out.append("\n\n**")
+        out.appendMarkdown(check.title)
+        out.append("** (severity: ")
+        out.appendMarkdown(check.severity)
+        out.append(")\n\n")
+        out.appendMarkdown(check.description)
+        out.append("\n\nRemediation: ")
+        out.appendMarkdown(check.remediation)
+        out.append("\n\n")
+        pendingHeader = OutputBytes()
+        pendingHeader.append("| status | resource | reason |")
+        for index in columns.dimensions {
+            pendingHeader.append(" ")
+            pendingHeader.appendMarkdown(columns.names[index])
+            pendingHeader.append(" |")
+        }
+        pendingHeader.append("\n|" + String(repeating: " --- |", count: 3 + columns.dimensions.count) + "\n")
+        rowsInCheck = 0
+    }
+
+    public mutating func row(_ row: ResultRow, status: CheckStatus, columns: CheckColumns, into out: inout OutputBytes) {
+        if rowsInCheck == 0 { out.append(pendingHeader) }
+        rowsInCheck += 1
+        out.append("| ")
+        out.append(status.rawValue)
+        for index in [columns.resource, columns.reason] + columns.dimensions {
+            out.append(" | ")
+            row.withCell(index) { out.appendMarkdown($0) }
+        }
+        out.append(" |\n")
+    }
+
+    public mutating func endCheck(_ check: CheckDefinition, counts: StatusCounts, into out: inout OutputBytes) {
+        if rowsInCheck == 0 { out.append("No resources in scope.\n") }
+    }
+
+    public func document(summary: CheckRunSummary, body: OutputBytes) -> OutputBytes {
+        let statuses = CheckStatus.allCases.sorted()
+        var out = OutputBytes()
+        out.append("# ")
+        out.appendMarkdown(summary.benchmark.title)
+        out.append("\n\n**")
+        out.appendMarkdown(summary.summaryLine)
+        out.append("**\n\n| Check | Severity |")
+        for status in statuses { out.append(" \(status.rawValue) |") }
+        out.append("\n| --- | --- |" + String(repeating: " ---: |", count: statuses.count) + "\n")
+        for (check, counts) in summary.checks {
+            out.append("| [")
+            out.appendMarkdown(check.title)
+            out.append("](#\(Self.anchor(check.id))) | ")
+            out.appendMarkdown(check.severity)
+            out.append(" |")
+            for status in statuses { out.append(" \(counts[status] ?? 0) |") }
+            out.append("\n")
+        }
+        out.append(body)
+        return out
+    }
+
+    /// GitHub's heading anchor for a check id: lowercase; the escaping backslashes of `_` are
+    /// dropped by GitHub, the underscores kept.
     static func anchor(_ id: String) -> String {
         id.lowercased().filter { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }
     }

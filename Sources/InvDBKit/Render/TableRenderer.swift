@@ -1,6 +1,6 @@
 /// Aligned text for people at a terminal: readable at 80 columns, statuses coloured only when
 /// asked (the command asks on a terminal), untrusted text stripped of control characters.
-public struct TableRenderer: OutputRenderer {
+public struct TableRenderer: OutputRenderer, CheckRenderer {
     public var width: Int
     public var color: Bool
 
@@ -39,49 +39,89 @@ public struct TableRenderer: OutputRenderer {
         return output.joined(separator: "\n") + "\n"
     }
 
-    public func render(benchmark: BenchmarkResult) -> String {
-        var lines = TerminalText.wrap(benchmark.benchmark.title + " (\(benchmark.benchmark.id))", width: width).map(bold) + [""]
-        for outcome in benchmark.outcomes {
-            lines += TerminalText.wrap("\(outcome.check.id) [\(outcome.check.severity)]: \(outcome.check.title)", width: width).map(bold)
-            if outcome.rows.isEmpty {
-                lines += ["  (no resources in scope)", ""]
-                continue
-            }
-            let rows = outcome.rows.sorted { ($0.status, $0.resource) < ($1.status, $1.resource) }
-            let resourceWidth = min(rows.map { $0.resource.count }.max() ?? 8, 24)
-            let nameWidth = min(max(rows.map { name(of: $0).count }.max() ?? 0, 4), 16)
-            let regionWidth = min(max(rows.map { $0.dimension("region").count }.max() ?? 0, 6), 16)
-            let fixed = 2 + 6 + 2 + resourceWidth + 2 + nameWidth + 2 + regionWidth + 2
-            let sameLine = width - fixed >= 30
-            let header = "  " + TerminalText.pad("STATUS", to: 6) + "  " + TerminalText.pad("RESOURCE", to: resourceWidth) + "  "
-                + TerminalText.pad("NAME", to: nameWidth) + "  " + TerminalText.pad("REGION", to: regionWidth) + (sameLine ? "  REASON" : "")
-            lines.append(header.trimmingTrailingSpaces())
-            for row in rows {
-                let statusText = TerminalText.pad(row.status.rawValue, to: 6)
-                let lead = "  " + paint(statusText, row.status) + "  "
-                    + TerminalText.pad(TerminalText.truncate(TerminalText.sanitize(row.resource), to: resourceWidth), to: resourceWidth) + "  "
-                    + TerminalText.pad(TerminalText.truncate(TerminalText.sanitize(name(of: row)), to: nameWidth), to: nameWidth) + "  "
-                    + TerminalText.pad(TerminalText.truncate(TerminalText.sanitize(row.dimension("region")), to: regionWidth), to: regionWidth)
-                let reason = TerminalText.sanitize(row.reason)
-                if sameLine {
-                    let wrapped = TerminalText.wrap(reason, width: width - fixed)
-                    lines.append(lead + "  " + (wrapped.first ?? ""))
-                    let indent = String(repeating: " ", count: fixed)
-                    lines += wrapped.dropFirst().map { indent + $0 }
-                } else {
-                    lines.append(lead.trimmingTrailingSpaces())
-                    lines += TerminalText.wrap(reason, width: width - 10).map { String(repeating: " ", count: 10) + $0 }
-                }
-            }
-            lines.append("")
+    // MARK: - Checks
+
+    private static let statusWidth = 6, resourceWidth = 19, nameWidth = 16, regionWidth = 14
+    private var nameColumn: Int?
+    private var regionColumn: Int?
+
+    /// Columns before the reason; with less than 30 left, the reason goes on lines below.
+    private var fixedWidth: Int { 2 + Self.statusWidth + 2 + Self.resourceWidth + 2 + Self.nameWidth + 2 + Self.regionWidth + 2 }
+    private var reasonOnSameLine: Bool { width - fixedWidth >= 30 }
+
+    public mutating func begin(_ benchmark: Benchmark, columns: [CheckColumns]) {}
+
+    public mutating func beginCheck(_ check: CheckDefinition, columns: CheckColumns, into out: inout OutputBytes) {
+        nameColumn = columns.dimension("instance_name") ?? columns.dimension("name")
+        regionColumn = columns.dimension("region")
+        for line in TerminalText.wrap("\(check.id) [\(check.severity)]: \(check.title)", width: width) {
+            out.append(bold(line))
+            out.append("\n")
         }
-        lines.append(benchmark.summaryLine)
-        return lines.joined(separator: "\n") + "\n"
     }
 
-    private func name(of row: CheckResultRow) -> String {
-        let instanceName = row.dimension("instance_name")
-        return instanceName.isEmpty ? row.dimension("name") : instanceName
+    public mutating func row(_ row: ResultRow, status: CheckStatus, columns: CheckColumns, into out: inout OutputBytes) {
+        if rowsInCheck == 0 { appendHeader(into: &out) }
+        rowsInCheck += 1
+        out.append("  ")
+        let statusText = status.rawValue + String(repeating: " ", count: Self.statusWidth - status.rawValue.count)
+        out.append(paint(statusText, status))
+        out.append("  ")
+        row.withCell(columns.resource) { out.appendTerminal($0, width: Self.resourceWidth, pad: true) }
+        out.append("  ")
+        cell(row, nameColumn) { out.appendTerminal($0, width: Self.nameWidth, pad: true) }
+        out.append("  ")
+        cell(row, regionColumn) { out.appendTerminal($0, width: Self.regionWidth, pad: reasonOnSameLine) }
+        let sameLine = reasonOnSameLine
+        let indent = sameLine ? fixedWidth : 2 + Self.statusWidth + 2
+        let reasonWidth = width - indent
+        row.withCell(columns.reason) { reason in
+            for (index, range) in TerminalBytes.wrap(reason, width: reasonWidth).enumerated() {
+                if index > 0 || !sameLine {
+                    out.trimTrailingSpaces()
+                    out.append("\n")
+                    out.append(spaces: indent)
+                } else {
+                    out.append("  ")
+                }
+                out.appendTerminal(UnsafeBufferPointer(rebasing: reason[range]), width: reasonWidth, pad: false)
+            }
+        }
+        out.trimTrailingSpaces()
+        out.append("\n")
+    }
+
+    private var rowsInCheck = 0
+
+    private func appendHeader(into out: inout OutputBytes) {
+        var header = "  " + TerminalText.pad("STATUS", to: Self.statusWidth) + "  " + TerminalText.pad("RESOURCE", to: Self.resourceWidth)
+            + "  " + TerminalText.pad("NAME", to: Self.nameWidth) + "  " + TerminalText.pad("REGION", to: Self.regionWidth)
+        header = reasonOnSameLine ? header + "  REASON" : header.trimmingTrailingSpaces()
+        out.append(header)
+        out.append("\n")
+    }
+
+    private func cell(_ row: ResultRow, _ column: Int?, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        if let column { row.withCell(column, body) } else { body(UnsafeBufferPointer(start: nil, count: 0)) }
+    }
+
+    public mutating func endCheck(_ check: CheckDefinition, counts: StatusCounts, into out: inout OutputBytes) {
+        if rowsInCheck == 0 { out.append("  (no resources in scope)\n") }
+        rowsInCheck = 0
+        out.append("\n")
+    }
+
+    public func document(summary: CheckRunSummary, body: OutputBytes) -> OutputBytes {
+        var out = OutputBytes()
+        for line in TerminalText.wrap(summary.benchmark.title + " (\(summary.benchmark.id))", width: width) {
+            out.append(bold(line))
+            out.append("\n")
+        }
+        out.append("\n")
+        out.append(body)
+        out.append(summary.summaryLine)
+        out.append("\n")
+        return out
     }
 
     private func bold(_ text: String) -> String {

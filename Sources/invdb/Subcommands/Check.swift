@@ -40,10 +40,10 @@ struct Check: ParsableCommand {
                 selected.checks = selected.checks.filter { only.contains($0.id) }
             }
             let store = try InvDatabase.openReadOnly(path: database.path, migrations: migrations)
-            let result = try CheckRunner(database: store).run(selected)
-            let renderer = output.format.renderer(width: Terminal.columns(), color: output.useColor)
-            try output.emit(renderer.render(benchmark: result))
-            findings = result.hasFindings
+            let (summary, text) = try output.format.runChecks(selected, with: CheckRunner(database: store),
+                                                              width: Terminal.columns(), color: output.useColor)
+            try output.emit(bytes: text.bytes)
+            findings = summary.hasFindings
         }
         if findings { throw ExitCode(InvDBExit.findings) }
     }

@@ -14,8 +14,13 @@ final class RendererTests: XCTestCase {
         return BenchmarkResult(benchmark: benchmark, outcomes: [CheckOutcome(check: check, rows: rows)])
     }
 
+    private func render<R: CheckRenderer>(_ renderer: R, _ result: BenchmarkResult) -> String {
+        var renderer = renderer
+        return renderer.render(result).string
+    }
+
     func testMarkdownEscapesUntrustedText() {
-        let text = MarkdownRenderer().render(benchmark: result(name: hostile))
+        let text = render(MarkdownRenderer(), result(name: hostile))
         XCTAssertFalse(text.contains("<script>"))
         XCTAssertFalse(text.contains("a|b"))
         XCTAssertFalse(text.contains("`x`"))
@@ -29,7 +34,7 @@ final class RendererTests: XCTestCase {
 
     func testTableFitsEightyColumnsAndStripsControlCharacters() {
         let long = String(repeating: "word ", count: 60)
-        let text = TableRenderer(width: 80).render(benchmark: result(reason: long, name: hostile))
+        let text = render(TableRenderer(width: 80), result(reason: long, name: hostile))
         for line in text.split(separator: "\n") {
             XCTAssertLessThanOrEqual(line.count, 80, String(line))
         }
@@ -38,12 +43,12 @@ final class RendererTests: XCTestCase {
     }
 
     func testColourOnlyWhenAsked() {
-        XCTAssertFalse(TableRenderer(width: 80, color: false).render(benchmark: result()).contains("\u{1B}["))
-        XCTAssertTrue(TableRenderer(width: 80, color: true).render(benchmark: result()).contains("\u{1B}[31malarm"))
+        XCTAssertFalse(render(TableRenderer(width: 80, color: false), result()).contains("\u{1B}["))
+        XCTAssertTrue(render(TableRenderer(width: 80, color: true), result()).contains("\u{1B}[31malarm"))
     }
 
     func testJSONIsCompleteAndParses() throws {
-        let text = JSONRenderer().render(benchmark: result(name: hostile))
+        let text = render(JSONRenderer(), result(name: hostile))
         let value = try JSONValue.parse(text)
         XCTAssertEqual(value["summary"]?["alarm"]?.int, 1)
         let results = value["checks"]?.elements.first?["results"]?.elements ?? []
@@ -54,7 +59,7 @@ final class RendererTests: XCTestCase {
     }
 
     func testCSVQuotesAndKeepsEveryColumn() {
-        let text = CSVRenderer().render(benchmark: result(reason: "a, \"b\"", name: "x\ny"))
+        let text = render(CSVRenderer(), result(reason: "a, \"b\"", name: "x\ny"))
         let lines = text.components(separatedBy: "\r\n")
         XCTAssertEqual(lines[0], "benchmark,check_id,check_title,severity,resource,status,reason,account_id,region,instance_name")
         XCTAssertTrue(lines[1].contains("\"a, \"\"b\"\"\""))

@@ -1,0 +1,212 @@
+/// Output under construction, as UTF-8 bytes. Check results are rendered straight from SQLite's
+/// column bytes into one of these, so that a fleet of 100,000 instances (300,000 result rows)
+/// makes no Swift string per cell.
+public struct OutputBytes {
+    public private(set) var bytes: [UInt8] = []
+
+    public init() {}
+
+    public var count: Int { bytes.count }
+
+    public mutating func append(_ text: StaticString) {
+        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+
+    public mutating func append(_ text: String) {
+        bytes.append(contentsOf: text.utf8)
+    }
+
+    public mutating func append(_ buffer: UnsafeBufferPointer<UInt8>) {
+        bytes.append(contentsOf: buffer)
+    }
+
+    public mutating func append(_ other: OutputBytes) {
+        bytes.append(contentsOf: other.bytes)
+    }
+
+    public mutating func append(byte: UInt8) {
+        bytes.append(byte)
+    }
+
+    public mutating func append(spaces count: Int) {
+        if count > 0 { bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: count)) }
+    }
+
+    /// Removes spaces at the end (of the line being written).
+    public mutating func trimTrailingSpaces() {
+        while bytes.last == UInt8(ascii: " ") { bytes.removeLast() }
+    }
+
+    /// The bytes as a string (for tests and small outputs).
+    public var string: String { String(decoding: bytes, as: UTF8.self) }
+
+    // MARK: - Escaping for each format
+
+    /// Appends `text` as a JSON string literal.
+    public mutating func appendJSONString(_ text: UnsafeBufferPointer<UInt8>) {
+        bytes.append(UInt8(ascii: "\""))
+        var runStart = 0
+        for index in 0..<text.count {
+            let byte = text[index]
+            guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[runStart..<index]))
+            switch byte {
+            case UInt8(ascii: "\""): append("\\\"")
+            case UInt8(ascii: "\\"): append("\\\\")
+            case 0x0A: append("\\n")
+            case 0x0D: append("\\r")
+            case 0x09: append("\\t")
+            default:
+                let hex = Array("0123456789abcdef".utf8)
+                bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), 48, 48, hex[Int(byte >> 4)], hex[Int(byte & 15)]])
+            }
+            runStart = index + 1
+        }
+        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[runStart..<text.count]))
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    public mutating func appendJSONString(_ text: String) {
+        var copy = text
+        copy.withUTF8 { appendJSONString($0) }
+    }
+
+    /// Appends untrusted text for a Markdown table cell or paragraph: HTML becomes entities,
+    /// Markdown punctuation is backslash-escaped, line breaks become `<br>`.
+    public mutating func appendMarkdown(_ text: UnsafeBufferPointer<UInt8>) {
+        var index = 0
+        while index < text.count {
+            let byte = text[index]
+            switch byte {
+            case UInt8(ascii: "&"): append("&amp;")
+            case UInt8(ascii: "<"): append("&lt;")
+            case UInt8(ascii: ">"): append("&gt;")
+            case UInt8(ascii: "|"): append("&#124;")
+            case 0x0D:
+                append("<br>")
+                if index + 1 < text.count && text[index + 1] == 0x0A { index += 1 }
+            case 0x0A: append("<br>")
+            case UInt8(ascii: "\\"), UInt8(ascii: "`"), UInt8(ascii: "*"), UInt8(ascii: "_"), UInt8(ascii: "["), UInt8(ascii: "]"),
+                 UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "#"), UInt8(ascii: "!"), UInt8(ascii: "~"),
+                 UInt8(ascii: "{"), UInt8(ascii: "}"):
+                bytes.append(UInt8(ascii: "\\"))
+                bytes.append(byte)
+            case 0..<0x20, 0x7F:
+                append("&#")
+                append(String(byte))
+                append(";")
+            default:
+                bytes.append(byte)
+            }
+            index += 1
+        }
+    }
+
+    public mutating func appendMarkdown(_ text: String) {
+        var copy = text
+        copy.withUTF8 { appendMarkdown($0) }
+    }
+
+    /// Appends a CSV field, quoted when it holds a comma, quote or line break.
+    public mutating func appendCSV(_ text: UnsafeBufferPointer<UInt8>) {
+        let needsQuotes = text.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }
+        guard needsQuotes else {
+            bytes.append(contentsOf: text)
+            return
+        }
+        bytes.append(UInt8(ascii: "\""))
+        for byte in text {
+            if byte == UInt8(ascii: "\"") { bytes.append(byte) }
+            bytes.append(byte)
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    public mutating func appendCSV(_ text: String) {
+        var copy = text
+        copy.withUTF8 { appendCSV($0) }
+    }
+
+    /// Appends untrusted text for a terminal, at most `width` characters (cut with `…`), with
+    /// control characters shown as `⏎` (line break) or `�`, padded with spaces to `width` when
+    /// `pad`. Returns the number of characters written.
+    @discardableResult
+    public mutating func appendTerminal(_ text: UnsafeBufferPointer<UInt8>, width: Int, pad: Bool) -> Int {
+        let characters = TerminalBytes.characterCount(text)
+        let limit = characters > width ? max(width - 1, 0) : characters
+        var written = 0
+        var index = 0
+        while index < text.count && written < limit {
+            let length = TerminalBytes.sequenceLength(text[index])
+            let end = min(index + length, text.count)
+            let byte = text[index]
+            if byte == 0x0A {
+                append("⏎")
+            } else if byte < 0x20 || byte == 0x7F || (byte == 0xC2 && end > index + 1 && (0x80...0x9F).contains(text[index + 1])) {
+                append("\u{FFFD}")
+            } else {
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[index..<end]))
+            }
+            written += 1
+            index = end
+        }
+        if characters > width && width > 0 {
+            append("…")
+            written += 1
+        }
+        if pad { append(spaces: width - written) }
+        return written
+    }
+}
+
+/// UTF-8 measurements for terminal layout: one character per Unicode scalar (wide characters
+/// are counted as one column, which is good enough for the names and ids AWS uses).
+enum TerminalBytes {
+    static func sequenceLength(_ lead: UInt8) -> Int {
+        switch lead {
+        case 0xF0...: return 4
+        case 0xE0...: return 3
+        case 0xC0...: return 2
+        default: return 1
+        }
+    }
+
+    static func characterCount(_ text: UnsafeBufferPointer<UInt8>) -> Int {
+        var count = 0
+        for byte in text where byte & 0xC0 != 0x80 { count += 1 }
+        return count
+    }
+
+    /// Splits `text` into line ranges of at most `width` characters, breaking at spaces where
+    /// possible.
+    static func wrap(_ text: UnsafeBufferPointer<UInt8>, width: Int) -> [Range<Int>] {
+        guard width > 0 else { return [0..<text.count] }
+        var lines: [Range<Int>] = []
+        var start = 0
+        while start < text.count {
+            var index = start
+            var characters = 0
+            var lastSpace: Int?
+            while index < text.count && characters < width {
+                if text[index] == UInt8(ascii: " ") { lastSpace = index }
+                index += sequenceLength(text[index])
+                characters += 1
+            }
+            if index >= text.count {
+                lines.append(start..<text.count)
+                break
+            }
+            if text[index] == UInt8(ascii: " ") {
+                lines.append(start..<index)
+                start = index + 1
+            } else if let space = lastSpace, space > start {
+                lines.append(start..<space)
+                start = space + 1
+            } else {
+                lines.append(start..<index)
+                start = index
+            }
+        }
+        return lines.isEmpty ? [0..<0] : lines
+    }
+}
