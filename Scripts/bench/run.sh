@@ -50,14 +50,16 @@ for round in $(seq "$ROUNDS"); do
     printf 'round %d: invdb %.2f s (%d MB peak), sqlite3 %.2f s\n' "$round" "$invdb_s" $((invdb_kb / 1024)) "$sqlite_s" >&2
 done
 
-: > "$WORK/check"
+: > "$WORK/check"; : > "$WORK/check-json"
 for round in 1 2 3 4 5; do
-    measure "$BIN" check cis-1.18 --db "$WORK/invdb.sqlite" --format json --output "$WORK/check.json" | cut -d' ' -f1 >> "$WORK/check"
+    measure "$BIN" check cis-1.18 --db "$WORK/invdb.sqlite" --output "$WORK/check.txt" | cut -d' ' -f1 >> "$WORK/check"
+    measure "$BIN" check cis-1.18 --db "$WORK/invdb.sqlite" --format json --output "$WORK/check.json" | cut -d' ' -f1 >> "$WORK/check-json"
 done
+results=$("$BIN" query --db "$WORK/invdb.sqlite" --format csv "SELECT 1" >/dev/null; grep -c '' "$WORK/check.txt")
 
 invdb_med=$(median < "$WORK/invdb"); sqlite_med=$(median < "$WORK/sqlite3")
 ratio_med=$(median < "$WORK/ratio"); memory_max=$(sort -n "$WORK/memory" | tail -1)
-check_med=$(median < "$WORK/check")
+check_med=$(median < "$WORK/check"); check_json_med=$(median < "$WORK/check-json")
 rows=$("$BIN" query --db "$WORK/invdb.sqlite" --format csv "SELECT (SELECT count(*) FROM ec2_instances) || ' instances, ' || (SELECT count(*) FROM ec2_instance_tags) || ' tags, ' || (SELECT count(*) FROM ec2_network_interfaces) || ' interfaces'" | tail -1 | tr -d '\r')
 
 cat <<REPORT
@@ -67,7 +69,8 @@ invdb benchmark: $N instances, $size_mb MB describe-instances document ($rows)
   load, sqlite3 JSON functions  median $sqlite_med s
   ratio invdb / sqlite3         median $ratio_med   (target <= 0.333)
   invdb peak memory             max $((memory_max / 1024)) MB   (target < 256 MB)
-  invdb check cis-1.18          median $check_med s over 5 runs   (target < 0.5 s)
+  invdb check cis-1.18          median $check_med s over 5 runs, table to a file of $results lines   (target < 0.5 s)
+  invdb check --format json     median $check_json_med s over 5 runs
 REPORT
 awk -v r="$ratio_med" -v m="$memory_max" -v c="$check_med" 'BEGIN {
     ok = (r <= 0.3334) && (m < 256 * 1024) && (c < 0.5)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Glibc
 import InvDBKit
 
 /// The database option every command shares.
@@ -27,22 +28,19 @@ struct OutputOptions: ParsableArguments {
 
     /// Writes `text` to `--output` (atomically) or standard output.
     func emit(_ text: String) throws {
-        try emit(bytes: Array(text.utf8))
+        var bytes = OutputBytes()
+        bytes.append(text)
+        try emit(bytes)
     }
 
-    /// Writes `bytes` to `--output` (atomically: a temporary file renamed into place) or
-    /// standard output.
-    func emit(bytes: [UInt8]) throws {
-        let data = bytes.withUnsafeBufferPointer { Data(buffer: $0) }
-        if let output {
-            do {
-                try data.write(to: URL(fileURLWithPath: output), options: .atomic)
-            } catch {
-                throw UsageError("cannot write \(output): \(error.localizedDescription)")
-            }
-        } else {
-            FileHandle.standardOutput.write(data)
+    /// Writes `output` to `--output` (atomically: a temporary file beside it, renamed into
+    /// place, so a reader never sees half a file) or standard output.
+    func emit(_ bytes: OutputBytes) throws {
+        guard let output else {
+            try OutputFile.write(bytes, to: STDOUT_FILENO, name: "standard output")
+            return
         }
+        try OutputFile.writeAtomically(bytes, to: output)
     }
 
     /// Whether to colour: only on a terminal (or when asked), never into a file.

@@ -2,54 +2,104 @@
 /// column bytes into one of these, so that a fleet of 100,000 instances (300,000 result rows)
 /// makes no Swift string per cell.
 public struct OutputBytes {
-    public private(set) var bytes: [UInt8] = []
+    /// A fixed block of bytes; appending copies with memcpy and never moves what is written.
+    final class Chunk {
+        let base: UnsafeMutablePointer<UInt8>
+        let capacity: Int
+        var count = 0
+
+        init(capacity: Int) {
+            self.capacity = capacity
+            base = .allocate(capacity: capacity)
+        }
+
+        deinit { base.deallocate() }
+
+        var buffer: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
+    }
+
+    /// Chunks in order; the last one is being written. Chunks are shared by `append(_: OutputBytes)`,
+    /// so an output appended elsewhere must not be written to afterwards.
+    private var chunks: [Chunk] = []
+    private static let chunkSize = 1 << 20
 
     public init() {}
 
-    public var count: Int { bytes.count }
+    /// Bytes written so far.
+    public var count: Int { chunks.reduce(0) { $0 + $1.count } }
 
-    public mutating func append(_ text: StaticString) {
-        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    /// Every byte, in order (copies; for tests and small outputs).
+    public var allBytes: [UInt8] { chunks.flatMap { Array($0.buffer) } }
+
+    /// Calls `body` with each chunk in order, for writing out without a copy.
+    public func forEachChunk(_ body: (UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
+        for chunk in chunks where chunk.count > 0 { try body(chunk.buffer) }
     }
 
-    public mutating func append(_ text: String) {
-        bytes.append(contentsOf: text.utf8)
+    @inline(__always)
+    private mutating func reserve(_ needed: Int) -> Chunk {
+        if let last = chunks.last, last.capacity - last.count >= needed { return last }
+        let chunk = Chunk(capacity: max(Self.chunkSize, needed))
+        chunks.append(chunk)
+        return chunk
     }
 
     public mutating func append(_ buffer: UnsafeBufferPointer<UInt8>) {
-        bytes.append(contentsOf: buffer)
+        guard let source = buffer.baseAddress, buffer.count > 0 else { return }
+        let chunk = reserve(buffer.count)
+        (chunk.base + chunk.count).update(from: source, count: buffer.count)
+        chunk.count += buffer.count
     }
 
+    public mutating func append(_ text: StaticString) {
+        text.withUTF8Buffer { append($0) }
+    }
+
+    public mutating func append(_ text: String) {
+        var copy = text
+        copy.withUTF8 { append($0) }
+    }
+
+    /// Appends another output's bytes (its chunks are shared, not copied).
     public mutating func append(_ other: OutputBytes) {
-        bytes.append(contentsOf: other.bytes)
+        chunks.append(contentsOf: other.chunks)
     }
 
     public mutating func append(byte: UInt8) {
-        bytes.append(byte)
+        let chunk = reserve(1)
+        chunk.base[chunk.count] = byte
+        chunk.count += 1
     }
 
     public mutating func append(spaces count: Int) {
-        if count > 0 { bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: count)) }
+        guard count > 0 else { return }
+        let chunk = reserve(count)
+        (chunk.base + chunk.count).initialize(repeating: UInt8(ascii: " "), count: count)
+        chunk.count += count
     }
 
     /// Removes spaces at the end (of the line being written).
     public mutating func trimTrailingSpaces() {
-        while bytes.last == UInt8(ascii: " ") { bytes.removeLast() }
+        while let last = chunks.last {
+            while last.count > 0 && last.base[last.count - 1] == UInt8(ascii: " ") { last.count -= 1 }
+            guard last.count == 0, chunks.count > 1 else { return }
+            chunks.removeLast()
+        }
     }
 
     /// The bytes as a string (for tests and small outputs).
-    public var string: String { String(decoding: bytes, as: UTF8.self) }
+    public var string: String { String(decoding: allBytes, as: UTF8.self) }
 
     // MARK: - Escaping for each format
 
     /// Appends `text` as a JSON string literal.
     public mutating func appendJSONString(_ text: UnsafeBufferPointer<UInt8>) {
-        bytes.append(UInt8(ascii: "\""))
+        append(byte: UInt8(ascii: "\""))
         var runStart = 0
         for index in 0..<text.count {
             let byte = text[index]
             guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[runStart..<index]))
+            append(UnsafeBufferPointer(rebasing: text[runStart..<index]))
             switch byte {
             case UInt8(ascii: "\""): append("\\\"")
             case UInt8(ascii: "\\"): append("\\\\")
@@ -58,12 +108,12 @@ public struct OutputBytes {
             case 0x09: append("\\t")
             default:
                 let hex = Array("0123456789abcdef".utf8)
-                bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), 48, 48, hex[Int(byte >> 4)], hex[Int(byte & 15)]])
+                for escaped in [UInt8(ascii: "\\"), UInt8(ascii: "u"), 48, 48, hex[Int(byte >> 4)], hex[Int(byte & 15)]] { append(byte: escaped) }
             }
             runStart = index + 1
         }
-        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[runStart..<text.count]))
-        bytes.append(UInt8(ascii: "\""))
+        append(UnsafeBufferPointer(rebasing: text[runStart..<text.count]))
+        append(byte: UInt8(ascii: "\""))
     }
 
     public mutating func appendJSONString(_ text: String) {
@@ -89,14 +139,14 @@ public struct OutputBytes {
             case UInt8(ascii: "\\"), UInt8(ascii: "`"), UInt8(ascii: "*"), UInt8(ascii: "_"), UInt8(ascii: "["), UInt8(ascii: "]"),
                  UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "#"), UInt8(ascii: "!"), UInt8(ascii: "~"),
                  UInt8(ascii: "{"), UInt8(ascii: "}"):
-                bytes.append(UInt8(ascii: "\\"))
-                bytes.append(byte)
+                append(byte: UInt8(ascii: "\\"))
+                append(byte: byte)
             case 0..<0x20, 0x7F:
                 append("&#")
                 append(String(byte))
                 append(";")
             default:
-                bytes.append(byte)
+                append(byte: byte)
             }
             index += 1
         }
@@ -111,15 +161,15 @@ public struct OutputBytes {
     public mutating func appendCSV(_ text: UnsafeBufferPointer<UInt8>) {
         let needsQuotes = text.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }
         guard needsQuotes else {
-            bytes.append(contentsOf: text)
+            append(text)
             return
         }
-        bytes.append(UInt8(ascii: "\""))
+        append(byte: UInt8(ascii: "\""))
         for byte in text {
-            if byte == UInt8(ascii: "\"") { bytes.append(byte) }
-            bytes.append(byte)
+            if byte == UInt8(ascii: "\"") { append(byte: byte) }
+            append(byte: byte)
         }
-        bytes.append(UInt8(ascii: "\""))
+        append(byte: UInt8(ascii: "\""))
     }
 
     public mutating func appendCSV(_ text: String) {
@@ -133,6 +183,11 @@ public struct OutputBytes {
     @discardableResult
     public mutating func appendTerminal(_ text: UnsafeBufferPointer<UInt8>, width: Int, pad: Bool) -> Int {
         let characters = TerminalBytes.characterCount(text)
+        if characters <= width && !text.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 }) {
+            append(text)
+            if pad { append(spaces: width - characters) }
+            return characters
+        }
         let limit = characters > width ? max(width - 1, 0) : characters
         var written = 0
         var index = 0
@@ -145,7 +200,7 @@ public struct OutputBytes {
             } else if byte < 0x20 || byte == 0x7F || (byte == 0xC2 && end > index + 1 && (0x80...0x9F).contains(text[index + 1])) {
                 append("\u{FFFD}")
             } else {
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[index..<end]))
+                append(UnsafeBufferPointer(rebasing: text[index..<end]))
             }
             written += 1
             index = end

@@ -42,7 +42,7 @@ struct Check: ParsableCommand {
             let store = try InvDatabase.openReadOnly(path: database.path, migrations: migrations)
             let (summary, text) = try output.format.runChecks(selected, with: CheckRunner(database: store),
                                                               width: Terminal.columns(), color: output.useColor)
-            try output.emit(bytes: text.bytes)
+            try output.emit(text)
             findings = summary.hasFindings
         }
         if findings { throw ExitCode(InvDBExit.findings) }

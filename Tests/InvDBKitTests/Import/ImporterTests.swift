@@ -197,4 +197,14 @@ final class ImporterTests: XCTestCase {
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
         XCTAssertEqual(row["byte_count"], data.count)
     }
+
+    /// Foreign keys are declared but not enforced during imports (for speed); the writers keep
+    /// them by construction, which this checks after every kind of import and a replacement.
+    func testImportsKeepEveryForeignKey() throws {
+        let database = try TestSupport.database()
+        try TestSupport.importPaths([TestSupport.samples], into: database)
+        try TestSupport.importPaths([TestSupport.path("Tests/Fixtures/aws/later/us-east-1-describe-instances.json")], into: database)
+        let violations = try database.queue.read { db in try Row.fetchAll(db, sql: "PRAGMA foreign_key_check") }
+        XCTAssertEqual(violations.count, 0, "\(violations)")
+    }
 }
