@@ -102,7 +102,7 @@ public struct CheckResultCollector: CheckRenderer {
 
     public mutating func begin(_ benchmark: Benchmark, columns: [CheckColumns]) {}
 
-    public mutating func beginCheck(_ check: CheckDefinition, columns: CheckColumns, into out: inout OutputBytes) {
+    public mutating func beginCheck(_ check: CheckDefinition, index: Int, columns: CheckColumns, into out: inout OutputBytes) {
         outcomes.append(CheckOutcome(check: check, rows: []))
     }
 
@@ -115,6 +115,10 @@ public struct CheckResultCollector: CheckRenderer {
     public mutating func endCheck(_ check: CheckDefinition, counts: StatusCounts, into out: inout OutputBytes) {}
 
     public func document(summary: CheckRunSummary, body: OutputBytes) -> OutputBytes { body }
+
+    public mutating func merge(_ other: CheckResultCollector) {
+        outcomes += other.outcomes
+    }
 }
 
 extension CheckRenderer {
@@ -125,8 +129,8 @@ extension CheckRenderer {
             try! CheckColumns(names: ["resource", "status", "reason"] + (outcome.rows.first?.dimensions.map(\.name) ?? []))
         }
         begin(result.benchmark, columns: layouts)
-        for (outcome, columns) in zip(result.outcomes, layouts) {
-            beginCheck(outcome.check, columns: columns, into: &body)
+        for (index, (outcome, columns)) in zip(result.outcomes, layouts).enumerated() {
+            beginCheck(outcome.check, index: index, columns: columns, into: &body)
             for row in outcome.rows {
                 let cells: [CellValue] = [.text(row.resource), .text(row.status.rawValue), .text(row.reason)] + row.dimensions.map(\.value)
                 self.row(ResultRow(cells), status: row.status, columns: columns, into: &body)

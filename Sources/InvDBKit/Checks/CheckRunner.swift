@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import GRDBSQLite
 
@@ -32,14 +33,20 @@ public struct CheckRunSummary: Sendable {
 public protocol CheckRenderer {
     /// Called once before any row, with the columns every check returns.
     mutating func begin(_ benchmark: Benchmark, columns: [CheckColumns])
-    /// Starts the section of one check.
-    mutating func beginCheck(_ check: CheckDefinition, columns: CheckColumns, into out: inout OutputBytes)
+    /// Starts the section of one check (`index` counts from 0 in benchmark order).
+    mutating func beginCheck(_ check: CheckDefinition, index: Int, columns: CheckColumns, into out: inout OutputBytes)
     /// Renders one result row.
     mutating func row(_ row: ResultRow, status: CheckStatus, columns: CheckColumns, into out: inout OutputBytes)
     /// Ends the section of one check.
     mutating func endCheck(_ check: CheckDefinition, counts: StatusCounts, into out: inout OutputBytes)
     /// The whole document: whatever goes before and after the checks' sections (`body`).
     func document(summary: CheckRunSummary, body: OutputBytes) -> OutputBytes
+    /// Takes in what a copy of this renderer kept while it rendered one check on another thread.
+    mutating func merge(_ other: Self)
+}
+
+extension CheckRenderer {
+    public mutating func merge(_ other: Self) {}
 }
 
 /// Runs saved checks against a database, streaming each row to a renderer.
@@ -55,30 +62,67 @@ public struct CheckRunner {
     /// - Throws: `UsageError` naming the check file when its SQL fails, is not one statement, or
     ///   does not return `resource`, `status` and `reason` columns with a known status.
     public func run<Renderer: CheckRenderer>(_ benchmark: Benchmark, renderer: inout Renderer) throws -> (CheckRunSummary, OutputBytes) {
-        var body = OutputBytes()
-        var summary = CheckRunSummary(benchmark: benchmark, checks: [])
-        try database.queue.read { db in
+        // Validate every check on the main connection first: errors come before any output.
+        let layouts: [CheckColumns] = try database.queue.read { db in
             guard let connection = db.sqliteConnection else { throw UsageError("the database is closed") }
-            var prepared: [(check: CheckDefinition, statement: OpaquePointer, columns: CheckColumns)] = []
-            defer { for item in prepared { sqlite3_finalize(item.statement) } }
-            for check in benchmark.checks {
+            return try benchmark.checks.map { check in
                 let statement = try prepare(check, connection: connection)
+                defer { sqlite3_finalize(statement) }
                 let names = (0..<sqlite3_column_count(statement)).map { String(cString: sqlite3_column_name(statement, $0)) }
                 do {
-                    prepared.append((check, statement, try CheckColumns(names: names)))
+                    return try CheckColumns(names: names)
                 } catch let error as UsageError {
-                    sqlite3_finalize(statement)
                     throw UsageError("\(check.path): \(error.message)")
                 }
             }
-            renderer.begin(benchmark, columns: prepared.map(\.columns))
-            for item in prepared {
-                let counts = try run(item.check, statement: item.statement, columns: item.columns, connection: connection,
-                                     renderer: &renderer, into: &body)
-                summary.checks.append((item.check, counts))
+        }
+        renderer.begin(benchmark, columns: layouts)
+        // Then run the checks side by side, each on its own read-only connection, each into
+        // its own section; sections are joined in benchmark order.
+        let count = benchmark.checks.count
+        var sections = [(renderer: Renderer, body: OutputBytes, counts: StatusCounts)?](repeating: nil, count: count)
+        var failures = [Error?](repeating: nil, count: count)
+        let template = renderer
+        let path = database.path
+        sections.withUnsafeMutableBufferPointer { sectionSlots in
+            failures.withUnsafeMutableBufferPointer { failureSlots in
+                DispatchQueue.concurrentPerform(iterations: count) { index in
+                    do {
+                        var copy = template
+                        var body = OutputBytes()
+                        let counts = try runOnOwnConnection(benchmark.checks[index], index: index, columns: layouts[index],
+                                                            path: path, renderer: &copy, into: &body)
+                        sectionSlots[index] = (copy, body, counts)
+                    } catch {
+                        failureSlots[index] = error
+                    }
+                }
             }
         }
+        if let failure = failures.compactMap({ $0 }).first { throw failure }
+        var body = OutputBytes()
+        var summary = CheckRunSummary(benchmark: benchmark, checks: [])
+        for (check, section) in zip(benchmark.checks, sections) {
+            guard let section else { continue }
+            renderer.merge(section.renderer)
+            body.append(section.body)
+            summary.checks.append((check, section.counts))
+        }
         return (summary, renderer.document(summary: summary, body: body))
+    }
+
+    private func runOnOwnConnection<Renderer: CheckRenderer>(_ check: CheckDefinition, index: Int, columns: CheckColumns, path: String,
+                                                             renderer: inout Renderer, into body: inout OutputBytes) throws -> StatusCounts {
+        var connection: OpaquePointer?
+        guard sqlite3_open_v2(path, &connection, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nil) == SQLITE_OK, let connection else {
+            sqlite3_close(connection)
+            throw UsageError("cannot open \(path) to run \(check.id)")
+        }
+        defer { sqlite3_close(connection) }
+        sqlite3_busy_timeout(connection, 5000)
+        let statement = try prepare(check, connection: connection)
+        defer { sqlite3_finalize(statement) }
+        return try run(check, index: index, statement: statement, columns: columns, connection: connection, renderer: &renderer, into: &body)
     }
 
     private func prepare(_ check: CheckDefinition, connection: OpaquePointer) throws -> OpaquePointer {
@@ -100,11 +144,11 @@ public struct CheckRunner {
         return statement
     }
 
-    private func run<Renderer: CheckRenderer>(_ check: CheckDefinition, statement: OpaquePointer, columns: CheckColumns,
+    private func run<Renderer: CheckRenderer>(_ check: CheckDefinition, index: Int, statement: OpaquePointer, columns: CheckColumns,
                                               connection: OpaquePointer, renderer: inout Renderer,
                                               into body: inout OutputBytes) throws -> StatusCounts {
         let columnCount = Int32(columns.names.count)
-        renderer.beginCheck(check, columns: columns, into: &body)
+        renderer.beginCheck(check, index: index, columns: columns, into: &body)
         var counts: StatusCounts = [:]
         var row = ResultRow()
         while true {

@@ -36,7 +36,7 @@ public struct CSVRenderer: OutputRenderer, CheckRenderer {
         }
     }
 
-    public mutating func beginCheck(_ check: CheckDefinition, columns: CheckColumns, into out: inout OutputBytes) {
+    public mutating func beginCheck(_ check: CheckDefinition, index: Int, columns: CheckColumns, into out: inout OutputBytes) {
         self.check = check
         dimensionSlots = dimensionNames.map { columns.dimension($0) }
     }

@@ -1,7 +1,6 @@
 /// Complete, machine-readable JSON. Queries give an array of row objects; checks give the
 /// benchmark, a summary, and each check with its metadata, results and counts.
 public struct JSONRenderer: OutputRenderer, CheckRenderer {
-    private var checksWritten = 0
     private var rowsInCheck = 0
 
     public init() {}
@@ -36,9 +35,8 @@ public struct JSONRenderer: OutputRenderer, CheckRenderer {
 
     public mutating func begin(_ benchmark: Benchmark, columns: [CheckColumns]) {}
 
-    public mutating func beginCheck(_ check: CheckDefinition, columns: CheckColumns, into out: inout OutputBytes) {
-        out.append(checksWritten == 0 ? "\n    {\n" : ",\n    {\n")
-        checksWritten += 1
+    public mutating func beginCheck(_ check: CheckDefinition, index: Int, columns: CheckColumns, into out: inout OutputBytes) {
+        out.append(index == 0 ? "\n    {\n" : ",\n    {\n")
         for (key, value) in [("id", check.id), ("title", check.title), ("severity", check.severity),
                              ("description", check.description), ("remediation", check.remediation)] {
             out.append("      \"\(key)\": ")

@@ -35,7 +35,7 @@ public struct MarkdownRenderer: OutputRenderer, CheckRenderer {
 
     public mutating func begin(_ benchmark: Benchmark, columns: [CheckColumns]) {}
 
-    public mutating func beginCheck(_ check: CheckDefinition, columns: CheckColumns, into out: inout OutputBytes) {
+    public mutating func beginCheck(_ check: CheckDefinition, index: Int, columns: CheckColumns, into out: inout OutputBytes) {
         out.append("\n## ")
         out.appendMarkdown(check.id)
         out.append("\n\n**")

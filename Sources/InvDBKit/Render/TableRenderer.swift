@@ -51,7 +51,7 @@ public struct TableRenderer: OutputRenderer, CheckRenderer {
 
     public mutating func begin(_ benchmark: Benchmark, columns: [CheckColumns]) {}
 
-    public mutating func beginCheck(_ check: CheckDefinition, columns: CheckColumns, into out: inout OutputBytes) {
+    public mutating func beginCheck(_ check: CheckDefinition, index: Int, columns: CheckColumns, into out: inout OutputBytes) {
         nameColumn = columns.dimension("instance_name") ?? columns.dimension("name")
         regionColumn = columns.dimension("region")
         for line in TerminalText.wrap("\(check.id) [\(check.severity)]: \(check.title)", width: width) {
