@@ -151,6 +151,7 @@ public struct CheckRunner {
         renderer.beginCheck(check, index: index, columns: columns, into: &body)
         var counts: StatusCounts = [:]
         var row = ResultRow()
+        let isTextColumn = (0..<columns.names.count).map { [columns.resource, columns.status, columns.reason].contains($0) }
         while true {
             let code = sqlite3_step(statement)
             if code == SQLITE_DONE { break }
@@ -159,16 +160,22 @@ public struct CheckRunner {
             }
             row.reset()
             for column in 0..<columnCount {
-                let kind: ResultRow.Kind
-                switch sqlite3_column_type(statement, column) {
-                case SQLITE_NULL: kind = .null
-                case SQLITE_INTEGER: kind = .integer
-                case SQLITE_FLOAT: kind = .real
-                default: kind = .text
-                }
+                // sqlite3_column_text first: the type must be read after it (it may convert).
                 let text = sqlite3_column_text(statement, column)
-                let length = Int(sqlite3_column_bytes(statement, column))
-                row.append(kind: kind, bytes: UnsafeBufferPointer(start: text, count: text == nil ? 0 : length))
+                let length = text == nil ? 0 : Int(sqlite3_column_bytes(statement, column))
+                let kind: ResultRow.Kind
+                if text == nil {
+                    kind = .null
+                } else if isTextColumn[Int(column)] {
+                    kind = .text
+                } else {
+                    switch sqlite3_column_type(statement, column) {
+                    case SQLITE_INTEGER: kind = .integer
+                    case SQLITE_FLOAT: kind = .real
+                    default: kind = .text
+                    }
+                }
+                row.append(kind: kind, bytes: UnsafeBufferPointer(start: text, count: length))
             }
             guard let status = row.withCell(columns.status, { CheckStatus(bytes: $0) }) else {
                 throw UsageError("\(check.path): status '\(row.string(columns.status))' is not one of ok, alarm, skip, info, error")

@@ -232,11 +232,10 @@ enum TerminalBytes {
         return count
     }
 
-    /// Splits `text` into line ranges of at most `width` characters, breaking at spaces where
-    /// possible.
-    static func wrap(_ text: UnsafeBufferPointer<UInt8>, width: Int) -> [Range<Int>] {
-        guard width > 0 else { return [0..<text.count] }
-        var lines: [Range<Int>] = []
+    /// Calls `line` with each line range of `text` wrapped to at most `width` characters,
+    /// breaking at spaces where possible.
+    static func wrap(_ text: UnsafeBufferPointer<UInt8>, width: Int, _ line: (Range<Int>) -> Void) {
+        guard width > 0, text.count > 0 else { return line(0..<text.count) }
         var start = 0
         while start < text.count {
             var index = start
@@ -248,20 +247,18 @@ enum TerminalBytes {
                 characters += 1
             }
             if index >= text.count {
-                lines.append(start..<text.count)
-                break
+                return line(start..<text.count)
             }
             if text[index] == UInt8(ascii: " ") {
-                lines.append(start..<index)
+                line(start..<index)
                 start = index + 1
             } else if let space = lastSpace, space > start {
-                lines.append(start..<space)
+                line(start..<space)
                 start = space + 1
             } else {
-                lines.append(start..<index)
+                line(start..<index)
                 start = index
             }
         }
-        return lines.isEmpty ? [0..<0] : lines
     }
 }

@@ -76,7 +76,9 @@ public struct TableRenderer: OutputRenderer, CheckRenderer {
         let indent = sameLine ? fixedWidth : 2 + Self.statusWidth + 2
         let reasonWidth = width - indent
         row.withCell(columns.reason) { reason in
-            for (index, range) in TerminalBytes.wrap(reason, width: reasonWidth).enumerated() {
+            var index = 0
+            TerminalBytes.wrap(reason, width: reasonWidth) { range in
+                defer { index += 1 }
                 if index > 0 || !sameLine {
                     out.trimTrailingSpaces()
                     out.append("\n")
