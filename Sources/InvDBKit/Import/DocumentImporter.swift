@@ -5,8 +5,14 @@
 protocol DocumentImporter: AnyObject {
     /// Handles the member `key`; must consume its value (read or skip it).
     func readMember(_ key: String, reader: JSONStreamReader, file: FileImport) throws
-    /// Called after the whole document was read.
+    /// Called after each top-level document (a file of JSON lines holds several).
+    func endDocument(file: FileImport) throws
+    /// Called after the whole file was read.
     func finish(file: FileImport) throws
+}
+
+extension DocumentImporter {
+    func endDocument(file: FileImport) throws {}
 }
 
 /// What an import run knows about the file being imported.

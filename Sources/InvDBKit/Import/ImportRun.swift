@@ -9,10 +9,14 @@ final class ImportRun {
     let ec2: EC2InventoryWriter
     let iam: IAMWriter
     private(set) var warnings: [String] = []
+    /// Where the database is: the fingerprint key lives beside it.
+    let databasePath: String
+    private var redactorCache: CredentialRedactor?
     private var statements: [String: PreparedStatement] = [:]
 
-    init(db: Database, options: ImportOptions) throws {
+    init(db: Database, options: ImportOptions, databasePath: String) throws {
         self.db = db
+        self.databasePath = databasePath
         self.options = options
         try db.execute(sql: "INSERT INTO import_runs(started_at, invdb_version, account_override, region_override) VALUES (?, ?, ?, ?)",
                        arguments: [Timestamp.iso8601(options.now()), InvDB.version, options.account, options.region])
@@ -27,6 +31,14 @@ final class ImportRun {
         let prepared = try PreparedStatement(db, sql)
         statements[sql] = prepared
         return prepared
+    }
+
+    /// Fingerprints and previews credentials under this database's key (created on first use).
+    func redactor() throws -> CredentialRedactor {
+        if let redactorCache { return redactorCache }
+        let redactor = CredentialRedactor(key: try FingerprintKey.load(forDatabase: databasePath))
+        redactorCache = redactor
+        return redactor
     }
 
     func warn(_ message: String) {

@@ -40,7 +40,7 @@ public final class Importer {
             }
         }
         try database.queue.write { db in
-            let run = try ImportRun(db: db, options: options)
+            let run = try ImportRun(db: db, options: options, databasePath: database.path)
             var freshPlaces: Set<EC2InventoryWriter.Place> = []
             var unchangedListings: [(input: Input, places: Set<EC2InventoryWriter.Place>)] = []
             for input in inputs {
@@ -112,26 +112,31 @@ public final class Importer {
             """, arguments: [run.runId, input.path, Timestamp.iso8601(options.now())])
         let file = FileImport(path: input.path, importId: Int(db.lastInsertedRowID), run: run)
 
-        try reader.beginObject()
         var kind: InputKind?
         var importer: DocumentImporter?
         var memberNames: [String] = []
-        while let key = try reader.nextKey() {
-            if memberNames.count < 5 { memberNames.append(key) }
-            if let identified = InputKind.identified(byTopLevelKey: key) {
-                if kind == nil {
-                    kind = identified
-                    importer = Self.makeImporter(for: identified)
-                } else if identified != kind {
-                    throw reader.error("member '\(key)' belongs to \(identified.command) output, but the document started as \(kind!.command) output", reason: .invalidRecord)
+        repeat {
+            try reader.beginObject()
+            while let key = try reader.nextKey() {
+                if memberNames.count < 5 { memberNames.append(key) }
+                if let identified = InputKind.identified(byTopLevelKey: key) {
+                    if kind == nil {
+                        kind = identified
+                        importer = Self.makeImporter(for: identified)
+                    } else if identified != kind {
+                        throw reader.error("member '\(key)' belongs to \(identified.command) output, but the document started as \(kind!.command) output", reason: .invalidRecord)
+                    }
+                }
+                if let importer {
+                    try importer.readMember(key, reader: reader, file: file)
+                } else {
+                    try reader.skipValue()
                 }
             }
-            if let importer {
-                try importer.readMember(key, reader: reader, file: file)
-            } else {
-                try reader.skipValue()
-            }
-        }
+            try importer?.endDocument(file: file)
+            let more = try kind?.allowsDocumentSequence == true && !reader.isAtEndOfInput()
+            if !more { break }
+        } while true
         try reader.expectEndOfInput()
         guard let kind, let importer else {
             throw InputError(.unknownKind, file: input.path, line: 1, column: 1,
@@ -185,6 +190,7 @@ public final class Importer {
         case .iamListRoles: return RolesImporter()
         case .iamAccountAuthorizationDetails: return AuthorizationDetailsImporter()
         case .stsCallerIdentity: return CallerIdentityImporter()
+        case .ec2InstanceUserData: return UserDataImporter()
         }
     }
 

@@ -8,6 +8,7 @@ public enum InputKind: String, CaseIterable, Sendable {
     case iamListRoles = "iam-list-roles"
     case iamAccountAuthorizationDetails = "iam-get-account-authorization-details"
     case stsCallerIdentity = "sts-get-caller-identity"
+    case ec2InstanceUserData = "ec2-describe-instance-attribute-userdata"
 
     /// The AWS CLI command whose output this kind is.
     public var command: String {
@@ -19,8 +20,12 @@ public enum InputKind: String, CaseIterable, Sendable {
         case .iamListRoles: return "aws iam list-roles"
         case .iamAccountAuthorizationDetails: return "aws iam get-account-authorization-details"
         case .stsCallerIdentity: return "aws sts get-caller-identity"
+        case .ec2InstanceUserData: return "aws ec2 describe-instance-attribute --attribute userData"
         }
     }
+
+    /// Whether a file may hold several documents of this kind one after another (JSON lines).
+    public var allowsDocumentSequence: Bool { self == .ec2InstanceUserData }
 
     /// The kind a top-level member name identifies; nil for names that identify no kind
     /// (pagination members such as `NextToken`, `Marker`, `IsTruncated`, or unknown names).
@@ -33,6 +38,7 @@ public enum InputKind: String, CaseIterable, Sendable {
         case "Roles": return .iamListRoles
         case "UserDetailList", "GroupDetailList", "RoleDetailList", "Policies": return .iamAccountAuthorizationDetails
         case "UserId", "Account", "Arn": return .stsCallerIdentity
+        case "InstanceId", "UserData": return .ec2InstanceUserData
         default: return nil
         }
     }
