@@ -35,3 +35,53 @@ CREATE TABLE credential_findings (
 ) STRICT;
 CREATE INDEX credential_findings_by_instance ON credential_findings(instance_id);
 CREATE INDEX credential_findings_by_key ON credential_findings(key_id);
+
+-- table: IAM users (list-users, and the users of the credential report).
+CREATE TABLE iam_users (
+    arn TEXT PRIMARY KEY,            -- Arn.
+    account_id TEXT NOT NULL,        -- Account, from the ARN.
+    name TEXT NOT NULL,              -- UserName (`user` in the credential report; `<root_account>` for the root user).
+    user_id TEXT,                    -- UserId (real AWS: AIDA…).
+    create_date TEXT,                -- CreateDate (`user_creation_time`).
+    import_id INTEGER NOT NULL REFERENCES imports(import_id) -- File the row was last read from.
+) STRICT;
+
+-- table: IAM access keys of users (list-access-keys `AccessKeyMetadata[]`). Key ids are identifiers, not secrets.
+CREATE TABLE iam_access_keys (
+    access_key_id TEXT PRIMARY KEY,  -- AccessKeyId (AKIA…).
+    account_id TEXT,                 -- Account, from the user's ARN when known.
+    user_name TEXT NOT NULL,         -- UserName.
+    status TEXT NOT NULL,            -- Status: `Active` or `Inactive`.
+    create_date TEXT,                -- CreateDate.
+    import_id INTEGER NOT NULL REFERENCES imports(import_id) -- File the row was last read from.
+) STRICT;
+CREATE INDEX iam_access_keys_by_user ON iam_access_keys(user_name);
+
+-- table: IAM credential report (get-credential-report, base64 CSV, or the CSV itself): one row per user and access-key slot (1 or 2). The report names no key ids; `iam_access_key_usage` matches slots to keys by creation time.
+CREATE TABLE iam_credential_report (
+    user_arn TEXT NOT NULL,          -- arn.
+    user_name TEXT NOT NULL,         -- user.
+    key_slot INTEGER NOT NULL,       -- 1 or 2 (access_key_N_… columns).
+    active INTEGER NOT NULL,         -- access_key_N_active (1 true, 0 false).
+    last_rotated TEXT,               -- access_key_N_last_rotated (the key's creation time); NULL for N/A.
+    last_used_date TEXT,             -- access_key_N_last_used_date; NULL for N/A (never used).
+    last_used_region TEXT,           -- access_key_N_last_used_region; NULL for N/A or not_supported.
+    last_used_service TEXT,          -- access_key_N_last_used_service; NULL for N/A or not_supported.
+    generated_at TEXT,               -- GeneratedTime of the report, when the JSON form was imported.
+    import_id INTEGER NOT NULL REFERENCES imports(import_id), -- File the row was read from.
+    PRIMARY KEY (user_arn, key_slot)
+) STRICT;
+
+-- view: Each access key with what the credential report says of its use: the report slot whose last_rotated is the key's creation time (to the second).
+CREATE VIEW iam_access_key_usage AS
+SELECT
+    k.access_key_id,                 -- Key id.
+    k.user_name,                     -- Owner.
+    k.status,                        -- Active or Inactive (list-access-keys).
+    k.create_date,                   -- Created.
+    r.last_used_date,                -- Last used (credential report), NULL when never or unknown.
+    r.last_used_region,              -- Region of the last use.
+    r.last_used_service              -- Service of the last use.
+FROM iam_access_keys AS k
+LEFT JOIN iam_credential_report AS r
+    ON r.user_name = k.user_name AND substr(r.last_rotated, 1, 19) = substr(k.create_date, 1, 19);

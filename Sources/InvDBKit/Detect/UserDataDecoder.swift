@@ -74,7 +74,10 @@ public enum UserDataDecoder {
         }
         result.documents.append(DecodedDocument(name: name, path: path, text: text, layers: layers))
         if text.hasPrefix("#cloud-config") {
+            // write_files entries are decoded by their declared encoding; their blobs are not
+            // looked for again as nested ones (that would report each key twice).
             peelCloudConfig(text, name: name, layers: layers + ["cloud-config"], depth: depth, into: &result)
+            return
         }
         for (index, blob) in nestedGzipBlobs(text).enumerated() {
             peel(blob, name: "\(name)/nested \(index + 1)", path: nil, layers: layers + ["base64"], depth: depth + 1, into: &result)

@@ -104,6 +104,9 @@ public final class Importer {
             source.onProgress = { onProgress(ImportProgress(path: input.path, bytesRead: $0, expectedBytes: expected)) }
         }
         let reader = JSONStreamReader(source: source)
+        if try reader.peekPrefix(CredentialReportCSV.header.utf8.count) == Array(CredentialReportCSV.header.utf8) {
+            return try importCredentialReportCSV(input, reader: reader, run: run, db: db, reimport: reimport)
+        }
         try sniff(reader)
 
         try db.execute(sql: """
@@ -143,16 +146,43 @@ public final class Importer {
                              message: "valid JSON, but not an input invdb knows (top-level members: \(memberNames.joined(separator: ", ")))")
         }
         try importer.finish(file: file)
+        return try record(file, kind: kind, source: source, db: db, reimport: reimport)
+    }
+
+    /// The credential report as CSV (the decoded `Content` of get-credential-report). It is small
+    /// (a row per IAM user), so it is read whole.
+    private func importCredentialReportCSV(_ input: Input, reader: JSONStreamReader, run: ImportRun, db: Database,
+                                           reimport: Bool) throws -> FileOutcome {
+        let bytes = try reader.peekPrefix((1 << 20) + 1)
+        guard bytes.count <= 1 << 20 else {
+            throw InputError(.invalidRecord, file: input.path, message: "a credential report larger than 1 MB is not supported")
+        }
+        guard let csv = String(validating: bytes, as: UTF8.self) else {
+            throw InputError(.notJSON, file: input.path, message: "the credential report is not UTF-8 text")
+        }
+        try reader.source.drain()
+        try db.execute(sql: """
+            INSERT INTO imports(run_id, path, sha256, kind, imported_at, byte_count, row_counts)
+            VALUES (?, ?, '', '', ?, 0, '{}')
+            """, arguments: [run.runId, input.path, Timestamp.iso8601(options.now())])
+        let file = FileImport(path: input.path, importId: Int(db.lastInsertedRowID), run: run)
+        try CredentialReportCSV.write(csv, generatedAt: nil, file: file,
+                                      location: RecordLocation(file: input.path, position: .init(line: 1, column: 1), jsonPath: "$"))
+        return try record(file, kind: .iamCredentialReport, source: reader.source, db: db, reimport: reimport)
+    }
+
+    /// Completes an import record, or reports the file as unchanged when its bytes were imported before.
+    private func record(_ file: FileImport, kind: InputKind, source: ByteSource, db: Database, reimport: Bool) throws -> FileOutcome {
         let sha256 = source.sha256Hex()
         if !reimport, try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM imports WHERE sha256 = ? AND kind = ?)",
                                         arguments: [sha256, kind.rawValue]) == true {
-            return .unchanged(path: input.path, kind: kind)
+            return .unchanged(path: file.path, kind: kind)
         }
         try db.execute(sql: """
             UPDATE imports SET sha256 = ?, kind = ?, account_id = ?, region = ?, byte_count = ?, row_counts = ?
             WHERE import_id = ?
             """, arguments: [sha256, kind.rawValue, file.account, file.region, source.bytesRead, file.counts.json, file.importId])
-        return .imported(path: input.path, kind: kind, counts: file.counts)
+        return .imported(path: file.path, kind: kind, counts: file.counts)
     }
 
     /// Rejects inputs that are not a JSON object before anything is written, with a reason a
@@ -191,6 +221,9 @@ public final class Importer {
         case .iamAccountAuthorizationDetails: return AuthorizationDetailsImporter()
         case .stsCallerIdentity: return CallerIdentityImporter()
         case .ec2InstanceUserData: return UserDataImporter()
+        case .iamListUsers: return UsersImporter()
+        case .iamListAccessKeys: return AccessKeysImporter()
+        case .iamCredentialReport: return CredentialReportImporter()
         }
     }
 

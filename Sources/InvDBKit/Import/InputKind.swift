@@ -9,6 +9,9 @@ public enum InputKind: String, CaseIterable, Sendable {
     case iamAccountAuthorizationDetails = "iam-get-account-authorization-details"
     case stsCallerIdentity = "sts-get-caller-identity"
     case ec2InstanceUserData = "ec2-describe-instance-attribute-userdata"
+    case iamListUsers = "iam-list-users"
+    case iamListAccessKeys = "iam-list-access-keys"
+    case iamCredentialReport = "iam-get-credential-report"
 
     /// The AWS CLI command whose output this kind is.
     public var command: String {
@@ -21,6 +24,9 @@ public enum InputKind: String, CaseIterable, Sendable {
         case .iamAccountAuthorizationDetails: return "aws iam get-account-authorization-details"
         case .stsCallerIdentity: return "aws sts get-caller-identity"
         case .ec2InstanceUserData: return "aws ec2 describe-instance-attribute --attribute userData"
+        case .iamListUsers: return "aws iam list-users"
+        case .iamListAccessKeys: return "aws iam list-access-keys"
+        case .iamCredentialReport: return "aws iam get-credential-report"
         }
     }
 
@@ -39,6 +45,9 @@ public enum InputKind: String, CaseIterable, Sendable {
         case "UserDetailList", "GroupDetailList", "RoleDetailList", "Policies": return .iamAccountAuthorizationDetails
         case "UserId", "Account", "Arn": return .stsCallerIdentity
         case "InstanceId", "UserData": return .ec2InstanceUserData
+        case "Users": return .iamListUsers
+        case "AccessKeyMetadata": return .iamListAccessKeys
+        case "Content", "ReportFormat", "GeneratedTime": return .iamCredentialReport
         default: return nil
         }
     }

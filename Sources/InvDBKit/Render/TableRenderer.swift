@@ -41,7 +41,7 @@ public struct TableRenderer: OutputRenderer, CheckRenderer {
 
     // MARK: - Checks
 
-    private static let statusWidth = 6, resourceWidth = 19, nameWidth = 16, regionWidth = 14
+    private static let statusWidth = 6, resourceWidth = 20, nameWidth = 16, regionWidth = 13
     private var nameColumn: Int?
     private var regionColumn: Int?
 

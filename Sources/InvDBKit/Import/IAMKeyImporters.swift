@@ -1,0 +1,161 @@
+import Foundation
+
+/// Imports `aws iam list-users` output (`Users[]`).
+final class UsersImporter: DocumentImporter {
+    func readMember(_ key: String, reader: JSONStreamReader, file: FileImport) throws {
+        guard key == "Users" else { return try reader.skipValue() }
+        let upsert = try file.run.statement("""
+            INSERT INTO iam_users(arn, account_id, name, user_id, create_date, import_id) VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT(arn) DO UPDATE SET name = excluded.name, user_id = excluded.user_id,
+                create_date = excluded.create_date, import_id = excluded.import_id
+            """)
+        try file.forEachElement(of: reader, path: "$.Users") { user, location in
+            let arn = try location.requiredString(user, "Arn")
+            guard let account = ARN(arn)?.account, !account.isEmpty else { throw location.invalid("Arn '\(arn)' is not an IAM ARN") }
+            try upsert.bind(arn).bind(account).bind(try location.requiredString(user, "UserName")).bind(user["UserId"]?.string)
+                .bind(user["CreateDate"]?.string).bind(file.importId).run()
+            file.counts.add("iam_users")
+            file.noteOrigin(account: account)
+        }
+    }
+
+    func finish(file: FileImport) throws {}
+}
+
+/// Imports `aws iam list-access-keys` output (`AccessKeyMetadata[]`).
+final class AccessKeysImporter: DocumentImporter {
+    func readMember(_ key: String, reader: JSONStreamReader, file: FileImport) throws {
+        guard key == "AccessKeyMetadata" else { return try reader.skipValue() }
+        let upsert = try file.run.statement("""
+            INSERT OR REPLACE INTO iam_access_keys(access_key_id, account_id, user_name, status, create_date, import_id)
+            VALUES (?1, (SELECT account_id FROM iam_users WHERE name = ?2 LIMIT 1), ?2, ?3, ?4, ?5)
+            """)
+        try file.forEachElement(of: reader, path: "$.AccessKeyMetadata") { metadata, location in
+            let userName = try location.requiredString(metadata, "UserName")
+            try upsert.bind(try location.requiredString(metadata, "AccessKeyId")).bind(userName)
+                .bind(try location.requiredString(metadata, "Status")).bind(metadata["CreateDate"]?.string)
+                .bind(file.importId).run()
+            file.counts.add("iam_access_keys")
+        }
+    }
+
+    func finish(file: FileImport) throws {}
+}
+
+/// Imports `aws iam get-credential-report` output: the base64 CSV in `Content`.
+final class CredentialReportImporter: DocumentImporter {
+    private var content: String?
+    private var generatedAt: String?
+    private var contentLocation: RecordLocation?
+
+    func readMember(_ key: String, reader: JSONStreamReader, file: FileImport) throws {
+        switch key {
+        case "Content":
+            contentLocation = file.location(reader, "$.Content")
+            content = try reader.readString()
+        case "GeneratedTime":
+            generatedAt = try reader.readString()
+        default:
+            try reader.skipValue()
+        }
+    }
+
+    func finish(file: FileImport) throws {
+        let location = contentLocation ?? RecordLocation(file: file.path, position: .init(line: 1, column: 1), jsonPath: "$")
+        guard let content, let data = Data(base64Encoded: content, options: .ignoreUnknownCharacters),
+              let csv = String(validating: Array(data), as: UTF8.self) else {
+            throw location.invalid("Content should be the credential report's CSV in base64")
+        }
+        try CredentialReportCSV.write(csv, generatedAt: generatedAt, file: file, location: location)
+    }
+}
+
+/// The credential report's CSV (22 columns from `user,arn,user_creation_time,…`).
+enum CredentialReportCSV {
+    static let header = "user,arn,user_creation_time"
+
+    static func write(_ csv: String, generatedAt: String?, file: FileImport, location: RecordLocation) throws {
+        let rows = CSVText.rows(csv)
+        guard let header = rows.first, header.starts(with: ["user", "arn", "user_creation_time"]) else {
+            throw location.invalid("not an IAM credential report: the CSV should start with user,arn,user_creation_time")
+        }
+        func column(_ name: String) throws -> Int {
+            guard let index = header.firstIndex(of: name) else { throw location.invalid("the credential report has no \(name) column") }
+            return index
+        }
+        let user = try column("user"), arn = try column("arn"), created = try column("user_creation_time")
+        let insert = try file.run.statement("""
+            INSERT OR REPLACE INTO iam_credential_report(user_arn, user_name, key_slot, active, last_rotated, last_used_date,
+                last_used_region, last_used_service, generated_at, import_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        let upsertUser = try file.run.statement("""
+            INSERT INTO iam_users(arn, account_id, name, create_date, import_id) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT(arn) DO NOTHING
+            """)
+        func value(_ text: String) -> String? {
+            ["N/A", "not_supported", "no_information", ""].contains(text) ? nil : text
+        }
+        for row in rows.dropFirst() where row.count == header.count {
+            let account = ARN(row[arn])?.account ?? ""
+            try upsertUser.bind(row[arn]).bind(account).bind(row[user]).bind(value(row[created])).bind(file.importId).run()
+            for slot in 1...2 {
+                let prefix = "access_key_\(slot)_"
+                try insert.bind(row[arn]).bind(row[user]).bind(slot)
+                    .bind(row[try column(prefix + "active")] == "true")
+                    .bind(value(row[try column(prefix + "last_rotated")]))
+                    .bind(value(row[try column(prefix + "last_used_date")]))
+                    .bind(value(row[try column(prefix + "last_used_region")]))
+                    .bind(value(row[try column(prefix + "last_used_service")]))
+                    .bind(generatedAt).bind(file.importId).run()
+                file.counts.add("iam_credential_report")
+            }
+            file.noteOrigin(account: account)
+        }
+    }
+}
+
+/// Splits RFC 4180 CSV text into rows of fields.
+enum CSVText {
+    static func rows(_ text: String) -> [[String]] {
+        var rows: [[String]] = []
+        var row: [String] = []
+        var field = ""
+        var quoted = false
+        var iterator = text.makeIterator()
+        while let character = iterator.next() {
+            if quoted {
+                if character == "\"" {
+                    if let next = iterator.next() {
+                        if next == "\"" { field.append("\"") } else {
+                            quoted = false
+                            handle(next)
+                        }
+                    } else {
+                        quoted = false
+                    }
+                } else {
+                    field.append(character)
+                }
+                continue
+            }
+            handle(character)
+        }
+        func handle(_ character: Character) {
+            switch character {
+            case "\"" where field.isEmpty: quoted = true
+            case ",": row.append(field); field = ""
+            case "\n", "\r\n":
+                row.append(field); field = ""
+                rows.append(row); row = []
+            case "\r": break
+            default: field.append(character)
+            }
+        }
+        if !field.isEmpty || !row.isEmpty {
+            row.append(field)
+            rows.append(row)
+        }
+        return rows
+    }
+}
