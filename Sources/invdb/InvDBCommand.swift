@@ -16,6 +16,6 @@ struct InvDBCommand: ParsableCommand {
             (a file, the database); 64 usage error.
             """,
         version: InvDB.version,
-        subcommands: [Import.self, Check.self, Checks.self, Query.self, Tables.self, SchemaDocs.self]
+        subcommands: [Import.self, Scan.self, Check.self, Checks.self, Query.self, Tables.self, SchemaDocs.self]
     )
 }

@@ -228,8 +228,9 @@ public final class Importer {
     }
 
     /// The files a command-line path stands for: itself, `-`, or every file below a folder
-    /// (sorted, hidden files and folders left out).
-    static func expand(_ path: String) throws -> [Input] {
+    /// (sorted; hidden files and folders left out unless `includeHidden`, as host scans need
+    /// `.aws/` and `.env`).
+    static func expand(_ path: String, includeHidden: Bool = false) throws -> [Input] {
         if path == "-" { return [Input(path: "-", explicit: true)] }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
@@ -238,7 +239,7 @@ public final class Importer {
         guard isDirectory.boolValue else { return [Input(path: path, explicit: true)] }
         let root = URL(fileURLWithPath: path)
         guard let enumerator = FileManager.default.enumerator(
-            at: root, includingPropertiesForKeys: [.isRegularFileKey], options: [.skipsHiddenFiles]) else {
+            at: root, includingPropertiesForKeys: [.isRegularFileKey], options: includeHidden ? [] : [.skipsHiddenFiles]) else {
             throw InputError(.unreadable, file: path, message: "cannot list the folder")
         }
         var files: [String] = []
