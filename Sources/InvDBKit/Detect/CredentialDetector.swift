@@ -39,7 +39,11 @@ public enum CredentialDetector {
     private static let keyIdPattern = try! NSRegularExpression(
         pattern: #"(?<![A-Za-z0-9])((?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16})(?![A-Za-z0-9])"#)
     private static let secretPattern = try! NSRegularExpression(
-        pattern: #"(?i)(?:aws_?secret_?access_?key|secret_?access_?key|aws_?secret_?key)["']?\]?\s*(?:=>|=|:)\s*["']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])"#)
+        pattern: #"(?i)(?:aws_?secret_?access_?key|secret_?access_?key|aws_?secret_?key)["']?\]?(?:\s*(?:=>|=|:)\s*|\s+)["']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])"#)
+    /// A looser context (`SECRET_KEY = "…"`, `secret: …`), trusted only next to an access key id:
+    /// alone, such names hold all kinds of non-AWS secrets.
+    private static let nearbySecretPattern = try! NSRegularExpression(
+        pattern: #"(?i)secret[a-z_]*["']?\]?\s*(?:=>|=|:)\s*["']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])"#)
     private static let tokenPattern = try! NSRegularExpression(
         pattern: #"(?i)(?:aws_?session_?token|aws_?security_?token|session_?token)["']?\]?\s*(?:=>|=|:)\s*["']?([A-Za-z0-9/+=]{100,})"#)
 
@@ -75,6 +79,15 @@ public enum CredentialDetector {
                 let place = position(match.range(at: 1).location)
                 found.append(DetectedCredential(kind: .secretAccessKey, value: value, line: place.line, column: place.column, keyId: nil,
                                                 isExample: value == exampleSecret, rule: "aws-secret-access-key"))
+            }
+            let idLines = found.filter { $0.kind == .accessKeyId }.map(\.line)
+            for match in nearbySecretPattern.matches(in: text, range: whole) {
+                let value = nsText.substring(with: match.range(at: 1))
+                let place = position(match.range(at: 1).location)
+                guard isPlausibleSecret(value), idLines.contains(where: { abs($0 - place.line) <= 5 }),
+                      !found.contains(where: { $0.kind == .secretAccessKey && $0.line == place.line && $0.column == place.column }) else { continue }
+                found.append(DetectedCredential(kind: .secretAccessKey, value: value, line: place.line, column: place.column, keyId: nil,
+                                                isExample: value == exampleSecret, rule: "aws-secret-access-key-near-key-id"))
             }
         }
         if lowered.contains("token") {

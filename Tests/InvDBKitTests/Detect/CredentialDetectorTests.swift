@@ -22,6 +22,8 @@ final class CredentialDetectorTests: XCTestCase {
             "new S3Client({ credentials: { accessKeyId: '\(keyId)', secretAccessKey: '\(secret)' } })",
             "[Service]\nEnvironment=AWS_ACCESS_KEY_ID=\(keyId)\nEnvironment=\"AWS_SECRET_ACCESS_KEY=\(secret)\"\n",
             "os.environ[\"AWS_SECRET_ACCESS_KEY\"] = \"\(secret)\"  # \(keyId)",
+            "aws configure set aws_access_key_id \(keyId)\naws configure set aws_secret_access_key \(secret)\n",
+            "ACCESS_KEY = \"\(keyId)\"\nSECRET_KEY = \"\(secret)\"\n",
         ]
         for form in forms {
             let found = CredentialDetector.scan(form)
@@ -41,6 +43,7 @@ final class CredentialDetectorTests: XCTestCase {
             "aws_secret_access_key = da39a3ee5e6b4b0d3255bfef95601890afd80709\n",
             "id: dGhpcyBpcyBub3QgYSBrZXkgYXQgYWxsIHJlYWxseQ==\nAKIAXXXXXXXXXXXXXXXX\n",
             "principal: AIDAJQABLZS4A3QDU576Q  role: AROAJQABLZS4A3QDU576Q\n",
+            "SECRET_KEY = \"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\"  # Django, no AWS key id near it\n",
         ]
         for decoy in decoys {
             XCTAssertEqual(kinds(decoy), [], decoy)
