@@ -24,7 +24,9 @@ test: deps
 ## demo: build, import the bundled sample data (real AWS CLI output from moto) and run the checks
 demo: build
 	@mkdir -p out && rm -f $(DEMO_DB)
-	$(BIN) import --db $(DEMO_DB) Samples/aws
+	$(BIN) import --db $(DEMO_DB) Samples/aws Samples/credentials/aws
+	@echo
+	$(BIN) scan --db $(DEMO_DB) Samples/credentials/hosts
 	@echo
 	$(BIN) check cis-1.18 --db $(DEMO_DB) || test $$? -eq 1
 	@echo

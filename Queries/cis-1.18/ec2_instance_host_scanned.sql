@@ -6,7 +6,8 @@
 --   detect-secrets or Kingfisher). An instance never scanned is `info`: parts 2 and 3 are
 --   unverified for it, not passed.
 -- remediation: Collect scripts, environment dumps and application trees from the instance (one
---   folder per instance id) and run invdb scan FOLDER, or import a secret scanner's report.
+--   folder per instance id; for example with aws ssm send-command --document-name AWS-RunShellScript)
+--   and run invdb scan FOLDER, or import a secret scanner's report.
 WITH scans AS (
     SELECT instance_id, count(*) AS sources, group_concat(DISTINCT scanner) AS scanners,
         sum(status = 'error') AS errors

@@ -16,6 +16,10 @@ final class CheckRunnerTests: XCTestCase {
         return (database, result)
     }
 
+    private func outcome(_ result: BenchmarkResult, _ check: String) -> CheckOutcome {
+        result.outcomes.first { $0.check.id == check }!
+    }
+
     private func verdicts(_ result: BenchmarkResult, _ check: String) -> [String: CheckStatus] {
         let outcome = result.outcomes.first { $0.check.id == check }!
         return Dictionary(uniqueKeysWithValues: outcome.rows.map { ($0.dimension("instance_name"), $0.status) })
@@ -36,7 +40,7 @@ final class CheckRunnerTests: XCTestCase {
         XCTAssertEqual(verdicts(result, "ec2_instance_profile_has_role"), [
             "web-1": .ok, "batch-1": .alarm, "worker-1": .ok, "late-1": .error, "eu-web-1": .ok, "eu-job-1": .alarm,
         ])
-        let late = result.outcomes[1].rows.first { $0.dimension("instance_name") == "late-1" }!
+        let late = outcome(result, "ec2_instance_profile_has_role").rows.first { $0.dimension("instance_name") == "late-1" }!
         XCTAssertTrue(late.reason.contains("late-profile") && late.reason.contains("list-instance-profiles"), late.reason)
         XCTAssertTrue(late.reason.contains("Samples/aws/iam/"), "names the IAM import that lacks the profile: \(late.reason)")
     }
@@ -52,15 +56,15 @@ final class CheckRunnerTests: XCTestCase {
         let statuses = Set(result.outcomes.first { $0.check.id == "ec2_instance_profile_has_role" }!.rows
             .filter { $0.dimension("instance_state") != "terminated" }.map(\.status))
         XCTAssertEqual(statuses, [.error])
-        let reason = result.outcomes[1].rows.first { $0.status == .error }!.reason
+        let reason = outcome(result, "ec2_instance_profile_has_role").rows.first { $0.status == .error }!.reason
         XCTAssertTrue(reason.contains("no IAM instance profiles of account 123456789012 have been imported"), reason)
     }
 
     func testRemediationsAreRealCommands() throws {
         let (_, result) = try run([TestSupport.samples])
-        let alarm = result.outcomes[0].rows.first { $0.status == .alarm }!
+        let alarm = outcome(result, "ec2_instance_iam_profile_attached").rows.first { $0.status == .alarm }!
         XCTAssertTrue(alarm.reason.contains("aws ec2 associate-iam-instance-profile --instance-id \(alarm.resource)"))
-        XCTAssertTrue(result.outcomes[0].check.remediation.contains("associate-iam-instance-profile"))
+        XCTAssertTrue(outcome(result, "ec2_instance_iam_profile_attached").check.remediation.contains("associate-iam-instance-profile"))
         XCTAssertFalse(result.outcomes.map(\.check.remediation).joined().lowercased().contains("relaunch the instance"))
     }
 
