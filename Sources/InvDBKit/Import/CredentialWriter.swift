@@ -47,4 +47,14 @@ final class CredentialWriter {
             .bind(credential.isExample).bind(place.rawValue).bind(scanner).run()
         counts.add("credential_findings")
     }
+
+    /// Records a finding whose secret the scanner kept only as its own hash (detect-secrets).
+    func hashedFinding(kind: DetectedCredential.Kind, rule: String, hash: String?, sourceId: Int, instanceId: String, path: String,
+                       line: Int?, place: CredentialPlace, scanner: String, counts: inout RowCounts) throws {
+        try insertFinding.bind(sourceId).bind(instanceId).bind(kind.rawValue).bind(rule)
+            .bind(path).bind(path).bind(line).bind(nil as String?)
+            .bind(nil as String?).bind("(\(scanner) keeps only a hash: \(hash.map { String($0.prefix(8)) + "…" } ?? "none"))")
+            .bind(false).bind(place.rawValue).bind(scanner).run()
+        counts.add("credential_findings")
+    }
 }

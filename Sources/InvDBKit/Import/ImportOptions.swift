@@ -6,6 +6,8 @@ public struct ImportOptions: Sendable {
     public var account: String?
     /// Region for data that does not name its own (`--region`).
     public var region: String?
+    /// The instance that scanner findings without an instance id in their path belong to (`--instance`).
+    public var instance: String?
     /// Import the good files and report the bad ones, instead of importing nothing (`--keep-going`).
     public var keepGoing = false
     /// The clock, for `imported_at` (tests fix it).

@@ -115,6 +115,9 @@ public final class Importer {
             """, arguments: [run.runId, input.path, Timestamp.iso8601(options.now())])
         let file = FileImport(path: input.path, importId: Int(db.lastInsertedRowID), run: run)
 
+        if try reader.peekValueStart() == .array {
+            return try importArray(reader: reader, file: file, source: source, db: db, reimport: reimport)
+        }
         var kind: InputKind?
         var importer: DocumentImporter?
         var memberNames: [String] = []
@@ -147,6 +150,29 @@ public final class Importer {
         }
         try importer.finish(file: file)
         return try record(file, kind: kind, source: source, db: db, reimport: reimport)
+    }
+
+    /// A top-level JSON array: a gitleaks report (objects with `RuleID` and `File`).
+    private func importArray(reader: JSONStreamReader, file: FileImport, source: ByteSource, db: Database,
+                             reimport: Bool) throws -> FileOutcome {
+        let importer = GitleaksImporter()
+        try reader.beginArray()
+        var index = 0
+        while try reader.nextElement() {
+            let location = file.location(reader, "$[\(index)]")
+            let record = try reader.readValue()
+            guard record["RuleID"] != nil, record["File"] != nil else {
+                throw InputError(.unknownKind, file: file.path, line: location.position.line, column: location.position.column,
+                                 message: "a JSON array, but not a gitleaks report (elements with RuleID and File)")
+            }
+            try importer.record(record, file: file)
+            index += 1
+        }
+        try reader.expectEndOfInput()
+        if index == 0 {
+            throw InputError(.unknownKind, file: file.path, line: 1, column: 1, message: "an empty JSON array: nothing tells its kind")
+        }
+        return try record(file, kind: .gitleaksReport, source: source, db: db, reimport: reimport)
     }
 
     /// The credential report as CSV (the decoded `Content` of get-credential-report). It is small
@@ -204,7 +230,7 @@ public final class Importer {
         case .object:
             return
         case .array:
-            throw reader.error("a JSON array, not an input invdb knows (AWS CLI output is a JSON object)", reason: .unknownKind)
+            return
         case .endOfInput:
             throw InputError(.notJSON, file: name, message: "the file holds only white space")
         default:
@@ -224,6 +250,11 @@ public final class Importer {
         case .iamListUsers: return UsersImporter()
         case .iamListAccessKeys: return AccessKeysImporter()
         case .iamCredentialReport: return CredentialReportImporter()
+        case .trufflehogReport: return TrufflehogV3Importer()
+        case .trufflehog2Report: return TrufflehogV2Importer()
+        case .detectSecretsBaseline: return DetectSecretsImporter()
+        case .kingfisherReport: return KingfisherImporter()
+        case .gitleaksReport: return RecordImporter()
         }
     }
 

@@ -12,6 +12,11 @@ public enum InputKind: String, CaseIterable, Sendable {
     case iamListUsers = "iam-list-users"
     case iamListAccessKeys = "iam-list-access-keys"
     case iamCredentialReport = "iam-get-credential-report"
+    case gitleaksReport = "gitleaks-report"
+    case trufflehogReport = "trufflehog-v3-report"
+    case trufflehog2Report = "trufflehog-v2-report"
+    case detectSecretsBaseline = "detect-secrets-baseline"
+    case kingfisherReport = "kingfisher-report"
 
     /// The AWS CLI command whose output this kind is.
     public var command: String {
@@ -27,11 +32,16 @@ public enum InputKind: String, CaseIterable, Sendable {
         case .iamListUsers: return "aws iam list-users"
         case .iamListAccessKeys: return "aws iam list-access-keys"
         case .iamCredentialReport: return "aws iam get-credential-report"
+        case .gitleaksReport: return "gitleaks --report-format json"
+        case .trufflehogReport: return "trufflehog --json (v3)"
+        case .trufflehog2Report: return "trufflehog --json (2.x)"
+        case .detectSecretsBaseline: return "detect-secrets scan"
+        case .kingfisherReport: return "kingfisher scan --format json"
         }
     }
 
     /// Whether a file may hold several documents of this kind one after another (JSON lines).
-    public var allowsDocumentSequence: Bool { self == .ec2InstanceUserData }
+    public var allowsDocumentSequence: Bool { [.ec2InstanceUserData, .trufflehogReport, .trufflehog2Report].contains(self) }
 
     /// The kind a top-level member name identifies; nil for names that identify no kind
     /// (pagination members such as `NextToken`, `Marker`, `IsTruncated`, or unknown names).
@@ -48,6 +58,10 @@ public enum InputKind: String, CaseIterable, Sendable {
         case "Users": return .iamListUsers
         case "AccessKeyMetadata": return .iamListAccessKeys
         case "Content", "ReportFormat", "GeneratedTime": return .iamCredentialReport
+        case "SourceMetadata", "DetectorName", "DetectorType", "RawV2": return .trufflehogReport
+        case "branch", "commitHash", "stringsFound", "printDiff": return .trufflehog2Report
+        case "plugins_used", "filters_used": return .detectSecretsBaseline
+        case "findings": return .kingfisherReport
         default: return nil
         }
     }

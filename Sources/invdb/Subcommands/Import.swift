@@ -26,6 +26,9 @@ struct Import: ParsableCommand {
     @Option(name: .long, help: "Region for data that does not name its own, e.g. us-east-1.")
     var region: String?
 
+    @Option(name: .long, help: ArgumentHelp("Instance that secret-scanner findings without an instance id (i-…) in their path belong to.", valueName: "id"))
+    var instance: String?
+
     @Flag(name: .long, help: "Import the good files and report the bad ones, instead of importing nothing.")
     var keepGoing = false
 
@@ -48,7 +51,9 @@ struct Import: ParsableCommand {
         try runReportingErrors {
             let started = Date()
             let store = try InvDatabase.open(path: database.path, migrations: try database.migrations())
-            let importer = Importer(database: store, options: ImportOptions(account: account, region: region, keepGoing: keepGoing))
+            var options = ImportOptions(account: account, region: region, keepGoing: keepGoing)
+            options.instance = instance
+            let importer = Importer(database: store, options: options)
             let progress = ProgressLine(enabled: Terminal.isTerminal(.standardError) && !quiet)
             importer.onProgress = progress.update
             let summary: ImportSummary

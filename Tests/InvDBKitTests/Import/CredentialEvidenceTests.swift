@@ -110,6 +110,7 @@ final class CredentialEvidenceTests: XCTestCase {
     /// session token in clear, although the inputs are full of them.
     func testNoSecretIsStoredOrPrinted() throws {
         let database = try imported()
+        try TestSupport.importPaths([fixtures + "/scanner-reports"], into: database)
         _ = try HostScanner(database: database, options: .init()).run(paths: [fixtures + "/hosts"])
         var secrets: [String] = [CredentialDetector.exampleSecret]
         for key in try JSONValue.parse(String(contentsOfFile: fixtures + "/fake-keys.json", encoding: .utf8))["keys"]!.members {
@@ -141,6 +142,44 @@ final class CredentialEvidenceTests: XCTestCase {
             }
         }
         XCTAssertGreaterThan(try TestSupport.int(database, "SELECT count(*) FROM credential_findings WHERE credential_kind = 'secret-access-key'"), 10)
+    }
+
+    /// Each scanner's findings land on the right instance: every key id a report names is one
+    /// that was planted in that instance's files (no finding is attributed to the wrong host).
+    func testScannerReportsMapFindingsToTheirInstances() throws {
+        var planted: [String: Set<String>] = [:]
+        for file in try expected()["hosts"]!.members {
+            let ids = (file.value["findings"]?.elements ?? []).compactMap { $0["key_id"]?.string }
+            planted[file.value["instance_id"]!.string!, default: []].formUnion(ids)
+        }
+        for (report, scanner) in [("gitleaks.json", "gitleaks"), ("trufflehog3.jsonl", "trufflehog"), ("trufflehog2.jsonl", "trufflehog2"),
+                                  ("kingfisher.json", "kingfisher"), ("detect-secrets-baseline.json", "detect-secrets")] {
+            let database = try TestSupport.database()
+            let summary = try TestSupport.importPaths([fixtures + "/scanner-reports/" + report], into: database)
+            XCTAssertTrue(summary.warnings.isEmpty, "\(report): \(summary.warnings)")
+            let rows = try TestSupport.strings(database, "SELECT instance_id || ' ' || coalesce(key_id, '-') FROM credential_findings WHERE scanner = ?", [scanner])
+            XCTAssertFalse(rows.isEmpty, report)
+            for row in rows {
+                let parts = row.split(separator: " ").map(String.init)
+                if parts[1] != "-" {
+                    XCTAssertTrue(planted[parts[0]]?.contains(parts[1]) ?? false, "\(report): \(parts[1]) on \(parts[0])")
+                }
+            }
+        }
+        // trufflehog v3 reports id and secret together, so each secret finding is paired with
+        // its planted key id. (trufflehog skips AWS's example key, and the report, like the real
+        // tool, has nothing from the NUL-separated environ file.)
+        var plantedSecrets: Set<String> = []
+        for file in try expected()["hosts"]!.members {
+            for finding in file.value["findings"]?.elements ?? [] where finding["kind"]?.string == "secret_access_key" {
+                plantedSecrets.insert(finding["key_id"]!.string!)
+            }
+        }
+        let database = try TestSupport.database()
+        try TestSupport.importPaths([fixtures + "/scanner-reports/trufflehog3.jsonl"], into: database)
+        let found = Set(try TestSupport.strings(database, "SELECT key_id FROM credential_findings WHERE credential_kind = 'secret-access-key'"))
+        XCTAssertTrue(found.isSubset(of: plantedSecrets), "\(found.subtracting(plantedSecrets))")
+        XCTAssertEqual(plantedSecrets.subtracting(found), [CredentialDetector.exampleKeyId, "AKIARZPUZDIKIEZARA3V"])
     }
 
     private func run(_ database: InvDatabase, only id: String) throws -> CheckOutcome {
