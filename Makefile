@@ -24,7 +24,7 @@ test: deps
 ## demo: build, import the bundled sample data (real AWS CLI output from moto) and run the checks
 demo: build
 	@mkdir -p out && rm -f $(DEMO_DB)
-	$(BIN) import --db $(DEMO_DB) Samples/aws Samples/credentials/aws
+	$(BIN) import --db $(DEMO_DB) Samples/aws Samples/credentials/aws Samples/credentials/scanner-reports
 	@echo
 	$(BIN) scan --db $(DEMO_DB) Samples/credentials/hosts
 	@echo

@@ -85,3 +85,22 @@ SELECT
 FROM iam_access_keys AS k
 LEFT JOIN iam_credential_report AS r
     ON r.user_name = k.user_name AND substr(r.last_rotated, 1, 19) = substr(k.create_date, 1, 19);
+
+-- view: Every credential finding with where, what, which scanner and when, in one row.
+CREATE VIEW credential_evidence AS
+SELECT
+    f.instance_id,                   -- Instance.
+    s.source_kind,                   -- user-data, file, environment or scanner-report.
+    f.place,                         -- CIS part: script-or-environment (part 2) or application (part 3).
+    f.document,                      -- Decoded document or file.
+    f.line,                          -- Line, when known.
+    f.credential_kind,               -- access-key-id, secret-access-key or session-token.
+    f.key_id,                        -- Access key id, when known.
+    f.preview,                       -- Redacted preview.
+    f.is_example,                    -- 1 for AWS's documented example key.
+    f.rule,                          -- Detector rule.
+    f.scanner,                       -- invdb or the scanner that reported it.
+    i.imported_at AS found_at        -- When the import or scan that found it ran.
+FROM credential_findings AS f
+JOIN credential_sources AS s ON s.source_id = f.source_id
+JOIN imports AS i ON i.import_id = s.import_id;
