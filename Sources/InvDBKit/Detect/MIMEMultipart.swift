@@ -11,6 +11,11 @@ enum MIMEMultipart {
 
     /// The parts of `text` when it is a multipart document; nil otherwise.
     static func parse(_ text: String) -> [Part]? {
+        // Cheap test first: a multipart document says so in its first header lines.
+        let head = Array(text.utf8.prefix(4096))
+        let marker = Array("ultipart/".utf8)
+        guard head.count >= marker.count,
+              (0...(head.count - marker.count)).contains(where: { head[$0..<($0 + marker.count)].elementsEqual(marker) }) else { return nil }
         let normalized = text.replacingOccurrences(of: "\r\n", with: "\n")
         guard let headerEnd = normalized.range(of: "\n\n") else { return nil }
         let headers = parseHeaders(String(normalized[..<headerEnd.lowerBound]))

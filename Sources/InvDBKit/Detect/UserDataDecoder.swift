@@ -68,7 +68,7 @@ public enum UserDataDecoder {
             }
             return
         }
-        if let whole = wholeBase64(text) {
+        if let whole = wholeBase64(bytes) {
             peel(whole, name: name, path: path, layers: layers + ["base64"], depth: depth + 1, into: &result)
             return
         }
@@ -119,15 +119,17 @@ public enum UserDataDecoder {
 
     /// The decoded bytes when the whole text is one base64 blob that decodes to gzip or text
     /// (user data base64-encoded twice, a MIME part without its header).
-    private static func wholeBase64(_ text: String) -> [UInt8]? {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard trimmed.count >= 24, trimmed.allSatisfy({ $0.isLetter || $0.isNumber || "+/=\n\r".contains($0) }),
-              let data = Data(base64Encoded: trimmed, options: .ignoreUnknownCharacters) else { return nil }
-        let bytes = Array(data)
-        if Gzip.isCompressed(bytes) { return bytes }
-        guard let decoded = String(validating: bytes, as: UTF8.self),
-              decoded.unicodeScalars.allSatisfy({ $0.value >= 0x20 || $0 == "\n" || $0 == "\r" || $0 == "\t" }) else { return nil }
-        return bytes
+    private static func wholeBase64(_ bytes: [UInt8]) -> [UInt8]? {
+        guard bytes.count >= 24, bytes.allSatisfy({
+            ($0 >= 48 && $0 <= 57) || ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122)
+                || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "=") || $0 == 0x0A || $0 == 0x0D
+                || $0 == 0x20 || $0 == 0x09
+        }), let data = Data(base64Encoded: Data(bytes), options: .ignoreUnknownCharacters) else { return nil }
+        let decoded = Array(data)
+        if Gzip.isCompressed(decoded) { return decoded }
+        guard String(validating: decoded, as: UTF8.self) != nil,
+              decoded.allSatisfy({ $0 >= 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) else { return nil }
+        return decoded
     }
 
     private static let nestedGzipPattern = try! NSRegularExpression(pattern: #"H4sI[A-Za-z0-9+/=]{16,}"#)

@@ -115,10 +115,25 @@ public final class HostScanner {
 
     /// The last instance id (`i-` and 8 or 17 hex digits) in a path, as a folder or file name.
     public static func instanceId(in path: String) -> String? {
-        let pattern = try! NSRegularExpression(pattern: #"(?<![A-Za-z0-9])i-(?:[0-9a-f]{17}|[0-9a-f]{8})(?![0-9a-f])"#)
-        let nsPath = path as NSString
-        guard let match = pattern.matches(in: path, range: NSRange(location: 0, length: nsPath.length)).last else { return nil }
-        return nsPath.substring(with: match.range)
+        let bytes = Array(path.utf8)
+        func isHex(_ byte: UInt8) -> Bool { (byte >= 48 && byte <= 57) || (byte >= 97 && byte <= 102) }
+        func isAlphanumeric(_ byte: UInt8) -> Bool { isHex(byte) || (byte >= 65 && byte <= 90) || (byte >= 103 && byte <= 122) }
+        var found: String?
+        var index = 0
+        while index + 10 <= bytes.count {
+            if bytes[index] == UInt8(ascii: "i") && bytes[index + 1] == UInt8(ascii: "-") && (index == 0 || !isAlphanumeric(bytes[index - 1])) {
+                var end = index + 2
+                while end < bytes.count && isHex(bytes[end]) { end += 1 }
+                let digits = end - index - 2
+                if (digits == 17 || digits == 8) && (end == bytes.count || !isAlphanumeric(bytes[end])) {
+                    found = String(decoding: bytes[index..<end], as: UTF8.self)
+                }
+                index = end
+                continue
+            }
+            index += 1
+        }
+        return found
     }
 
     /// `env` output saved as `i-….env` or `env.txt`, or a `/proc/<pid>/environ` copy.
@@ -130,12 +145,7 @@ public final class HostScanner {
 
     private static func readText(_ path: String, hasher: inout SHA256Stream, environment: Bool,
                                  summary: inout Summary) throws -> String {
-        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
-        if let size = attributes?[.size] as? Int, size > maximumFileSize {
-            throw DecodeError("larger than \(maximumFileSize >> 20) MB; not scanned")
-        }
-        guard let data = FileManager.default.contents(atPath: path) else { throw DecodeError("cannot be read") }
-        var bytes = Array(data)
+        var bytes = try FileTree.read(path, limit: maximumFileSize)
         hasher.update(bytes)
         summary.bytes += bytes.count
         if Gzip.isCompressed(bytes) { bytes = try Gzip.decompress(bytes) }

@@ -268,16 +268,7 @@ public final class Importer {
             throw InputError(.unreadable, file: path, message: "no such file or folder")
         }
         guard isDirectory.boolValue else { return [Input(path: path, explicit: true)] }
-        let root = URL(fileURLWithPath: path)
-        guard let enumerator = FileManager.default.enumerator(
-            at: root, includingPropertiesForKeys: [.isRegularFileKey], options: includeHidden ? [] : [.skipsHiddenFiles]) else {
-            throw InputError(.unreadable, file: path, message: "cannot list the folder")
-        }
-        var files: [String] = []
-        for case let url as URL in enumerator where (try? url.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true {
-            let relative = url.path.dropFirst(root.path.count).drop(while: { $0 == "/" })
-            files.append((path.hasSuffix("/") ? path : path + "/") + relative)
-        }
+        let files = FileTree.files(under: path, includeHidden: includeHidden)
         return files.sorted().map { Input(path: $0, explicit: false) }
     }
 }
