@@ -57,6 +57,23 @@ for round in 1 2 3 4 5; do
 done
 results=$("$BIN" query --db "$WORK/invdb.sqlite" --format csv "SELECT 1" >/dev/null; grep -c '' "$WORK/check.txt")
 
+# Credential evidence: user data of 10,000 instances (JSON lines) and their collected files.
+HOSTS=${HOSTS:-10000}
+TREE="$DATA/hosts-$HOSTS"
+if [ ! -s "$TREE/user-data.jsonl" ]; then
+    echo "generating user data and host files of $HOSTS instances into $TREE (once)" >&2
+    python3 Scripts/bench/gen-host-tree.py "$HOSTS" "$TREE" --seed 1
+fi
+user_data_mb=$(awk -v b="$(stat -c %s "$TREE/user-data.jsonl")" 'BEGIN { printf "%.1f", b / 1e6 }')
+tree_mb=$(find "$TREE/hosts" -type f -printf '%s\n' | awk '{ s += $1 } END { printf "%.1f", s / 1e6 }')
+: > "$WORK/userdata"; : > "$WORK/scan"
+for round in $(seq "$ROUNDS"); do
+    rm -f "$WORK/evidence.sqlite"
+    measure "$BIN" import --quiet --db "$WORK/evidence.sqlite" "$TREE/user-data.jsonl" | cut -d' ' -f1 >> "$WORK/userdata"
+    measure "$BIN" scan --db "$WORK/evidence.sqlite" "$TREE/hosts" | cut -d' ' -f1 >> "$WORK/scan"
+done
+userdata_med=$(median < "$WORK/userdata"); scan_med=$(median < "$WORK/scan")
+
 invdb_med=$(median < "$WORK/invdb"); sqlite_med=$(median < "$WORK/sqlite3")
 ratio_med=$(median < "$WORK/ratio"); memory_max=$(sort -n "$WORK/memory" | tail -1)
 check_med=$(median < "$WORK/check"); check_json_med=$(median < "$WORK/check-json")
@@ -71,6 +88,9 @@ invdb benchmark: $N instances, $size_mb MB describe-instances document ($rows)
   invdb peak memory             max $((memory_max / 1024)) MB   (target < 256 MB)
   invdb check cis-1.18          median $check_med s over 5 runs, table to a file of $results lines   (target < 0.5 s)
   invdb check --format json     median $check_json_med s over 5 runs
+  user data import ($HOSTS instances, $user_data_mb MB of JSON lines)   median $userdata_med s = $(awk -v m="$user_data_mb" -v t="$userdata_med" 'BEGIN { printf "%.1f", m / t }') MB/s
+  invdb scan ($HOSTS instances, $tree_mb MB in $(find "$TREE/hosts" -type f | wc -l) files)   median $scan_med s = $(awk -v m="$tree_mb" -v t="$scan_med" 'BEGIN { printf "%.1f", m / t }') MB/s
+  describe-instances import, for comparison                         $(awk -v m="$size_mb" -v t="$invdb_med" 'BEGIN { printf "%.1f", m / t }') MB/s
 REPORT
 awk -v r="$ratio_med" -v m="$memory_max" -v c="$check_med" 'BEGIN {
     ok = (r <= 0.3334) && (m < 256 * 1024) && (c < 0.5)
