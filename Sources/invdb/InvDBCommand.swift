@@ -16,6 +16,7 @@ struct InvDBCommand: ParsableCommand {
             (a file, the database); 64 usage error.
             """,
         version: InvDB.version,
-        subcommands: [Import.self, Scan.self, Check.self, Checks.self, Query.self, Tables.self, SchemaDocs.self]
+        subcommands: [Import.self, Scan.self, Check.self, Checks.self, Report.self, Runs.self, Diff.self, Waive.self, Waivers.self,
+                      Query.self, Tables.self, SchemaDocs.self]
     )
 }

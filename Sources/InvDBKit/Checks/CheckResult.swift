@@ -1,15 +1,18 @@
 /// The status a check gives a resource.
 public enum CheckStatus: String, CaseIterable, Sendable, Comparable {
     case ok, alarm, skip, info, error
+    /// Not a status a check returns: an alarm or error covered by an unexpired waiver.
+    case waived
 
     /// Order for summaries: the problems first.
     var rank: Int {
         switch self {
         case .alarm: return 0
         case .error: return 1
-        case .info: return 2
-        case .ok: return 3
-        case .skip: return 4
+        case .waived: return 2
+        case .info: return 3
+        case .ok: return 4
+        case .skip: return 5
         }
     }
 
@@ -51,7 +54,10 @@ public struct ResultTable: Sendable, Equatable {
 /// One row of a check: a resource, its status, a reason, then dimensions (account, region, …).
 public struct CheckResultRow: Sendable, Equatable {
     public var resource: String
+    /// The status shown: the check's, or `waived`.
     public var status: CheckStatus
+    /// The check's own status when a waiver changed it.
+    public var originalStatus: CheckStatus?
     public var reason: String
     /// The other columns of the check's query, in order.
     public var dimensions: [(name: String, value: CellValue)]
@@ -108,8 +114,9 @@ public struct CheckResultCollector: CheckRenderer {
 
     public mutating func row(_ row: ResultRow, status: CheckStatus, columns: CheckColumns, into out: inout OutputBytes) {
         let dimensions = columns.dimensions.map { (name: columns.names[$0], value: row.value($0)) }
-        outcomes[outcomes.count - 1].rows.append(
-            CheckResultRow(resource: row.string(columns.resource), status: status, reason: row.string(columns.reason), dimensions: dimensions))
+        var result = CheckResultRow(resource: row.string(columns.resource), status: status, reason: row.string(columns.reason), dimensions: dimensions)
+        if status == .waived { result.originalStatus = CheckStatus(rawValue: row.string(columns.status)) }
+        outcomes[outcomes.count - 1].rows.append(result)
     }
 
     public mutating func endCheck(_ check: CheckDefinition, counts: StatusCounts, into out: inout OutputBytes) {}

@@ -52,9 +52,12 @@ extension CheckRenderer {
 /// Runs saved checks against a database, streaming each row to a renderer.
 public struct CheckRunner {
     private let database: InvDatabase
+    /// Unexpired waivers by check and resource: their alarms and errors show as `waived`.
+    private let waivers: [String: Waiver]
 
-    public init(database: InvDatabase) {
+    public init(database: InvDatabase, waivers: [Waiver] = []) {
         self.database = database
+        self.waivers = Dictionary(waivers.map { (WaiverStore.key($0.checkId, $0.resource), $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// Runs every check of `benchmark`, rendering as it goes.
@@ -177,8 +180,11 @@ public struct CheckRunner {
                 }
                 row.append(kind: kind, bytes: UnsafeBufferPointer(start: text, count: length))
             }
-            guard let status = row.withCell(columns.status, { CheckStatus(bytes: $0) }) else {
+            guard var status = row.withCell(columns.status, { CheckStatus(bytes: $0) }), status != .waived else {
                 throw UsageError("\(check.path): status '\(row.string(columns.status))' is not one of ok, alarm, skip, info, error")
+            }
+            if status.isFinding && !waivers.isEmpty && waivers[WaiverStore.key(check.id, row.string(columns.resource))] != nil {
+                status = .waived
             }
             counts[status, default: 0] += 1
             renderer.row(row, status: status, columns: columns, into: &body)

@@ -12,7 +12,7 @@ public final class HostScanner {
     public struct Options: Sendable {
         /// The instance every file belongs to (`--instance`), for a tree without ids in its paths.
         public var instance: String?
-        public var now: @Sendable () -> Date = { Date() }
+        public var now: @Sendable () -> Date = { Clock.now() }
 
         public init(instance: String? = nil) {
             self.instance = instance

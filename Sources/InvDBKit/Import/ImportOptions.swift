@@ -11,7 +11,7 @@ public struct ImportOptions: Sendable {
     /// Import the good files and report the bad ones, instead of importing nothing (`--keep-going`).
     public var keepGoing = false
     /// The clock, for `imported_at` (tests fix it).
-    public var now: @Sendable () -> Date = { Date() }
+    public var now: @Sendable () -> Date = { Clock.now() }
 
     public init(account: String? = nil, region: String? = nil, keepGoing: Bool = false) {
         self.account = account

@@ -138,6 +138,7 @@ public struct TableRenderer: OutputRenderer, CheckRenderer {
         case .error: code = 35
         case .info: code = 36
         case .skip: code = 90
+        case .waived: code = 33
         }
         return Terminal.colored(text, code, enabled: color)
     }

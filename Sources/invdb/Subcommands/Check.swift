@@ -26,6 +26,12 @@ struct Check: ParsableCommand {
     @Option(name: .long, parsing: .upToNextOption, help: ArgumentHelp("Run only these checks (ids).", valueName: "id"))
     var only: [String] = []
 
+    @Flag(name: .long, help: "Record the run and its results in the run history (invdb runs, invdb diff).")
+    var record = false
+
+    @Option(name: .long, help: "Exit non-zero on new failures (since the previous recorded run) only, on any failure, or never.")
+    var failOn: FailOn = .any
+
     func run() throws {
         var findings = false
         try runReportingErrors {
@@ -39,11 +45,30 @@ struct Check: ParsableCommand {
                 }
                 selected.checks = selected.checks.filter { only.contains($0.id) }
             }
-            let store = try InvDatabase.openReadOnly(path: database.path, migrations: migrations)
-            let (summary, text) = try output.format.runChecks(selected, with: CheckRunner(database: store),
-                                                              width: Terminal.columns(), color: output.useColor)
+            let store = record ? try InvDatabase.open(path: database.path, migrations: migrations)
+                : try InvDatabase.openReadOnly(path: database.path, migrations: migrations)
+            let now = Clock.now()
+            let waivers = try WaiverStore.all(store).filter { $0.isActive(on: Clock.day(now)) }
+            let runner = CheckRunner(database: store, waivers: waivers)
+            let (summary, text) = try output.format.runChecks(selected, with: runner, width: Terminal.columns(), color: output.useColor)
             try output.emit(text)
-            findings = summary.hasFindings
+            var newFailures = summary.hasFindings
+            if record || failOn == .new {
+                var collector = CheckResultCollector()
+                _ = try runner.run(selected, renderer: &collector)
+                let result = BenchmarkResult(benchmark: selected, outcomes: collector.outcomes)
+                if record {
+                    let runId = try RunHistory.record(result, command: "check", now: now, database: store)
+                    let previous = try RunHistory.runs(store, benchmark: selected.id).last { $0.id < runId }
+                    newFailures = try previous.map { try !RunHistory.diff(from: $0.id, to: runId, database: store).newFailures.isEmpty } ?? summary.hasFindings
+                    Terminal.printError("recorded as run \(runId)")
+                }
+            }
+            switch failOn {
+            case .any: findings = summary.hasFindings
+            case .new: findings = newFailures
+            case .none: findings = false
+            }
         }
         if findings { throw ExitCode(InvDBExit.findings) }
     }
