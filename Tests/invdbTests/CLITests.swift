@@ -156,7 +156,7 @@ final class CLITests: XCTestCase {
     /// Every option of every command has help text, and every command is in the README.
     func testHelpDocumentsEveryOption() throws {
         let readme = try String(contentsOf: CLITests.root.appendingPathComponent("README.md"), encoding: .utf8)
-        for command in ["import", "scan", "check", "checks", "query", "tables"] {
+        for command in ["import", "scan", "check", "checks", "report", "runs", "diff", "waive", "waivers", "query", "tables"] {
             let help = try invdb(["help", command])
             XCTAssertEqual(help.status, 0)
             let optionLines = help.stdout.split(separator: "\n").filter { $0.trimmingCharacters(in: .whitespaces).hasPrefix("--") }
@@ -207,5 +207,29 @@ final class CLITests: XCTestCase {
         let result = try invdb(["check", mine.path, "--db", db, "--format", "csv"])
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertEqual(result.stdout.components(separatedBy: "\r\n").filter { $0.contains(",instance_named,") }.count, 10)
+    }
+
+    func testReportRunsAndWaiversFromTheCommandLine() throws {
+        try invdb(["import", "--db", db, "Samples/aws"], environment: ["INVDB_NOW": "2026-11-24T06:00:00Z"])
+        let out = folder.appendingPathComponent("reports").path
+        let first = try invdb(["report", "--db", db, "--out", out], environment: ["INVDB_NOW": "2026-11-24T06:00:00Z"])
+        XCTAssertEqual(first.status, 1, first.stderr)
+        XCTAssertTrue(first.stdout.hasPrefix("Run 1:"), first.stdout)
+        let refused = try invdb(["waive", "--db", db, "ec2_instance_iam_profile_attached", "i-ad5ace065e3ebea11", "--owner", "alice", "--expires", "2026-12-31"])
+        XCTAssertEqual(refused.status, 64, "a waiver without a reason is refused")
+        let waived = try invdb(["waive", "--db", db, "ec2_instance_iam_profile_attached", "i-ad5ace065e3ebea11", "--reason", "kiosk",
+                                "--owner", "alice", "--expires", "2026-12-31"], environment: ["INVDB_NOW": "2026-11-25T06:00:00Z"])
+        XCTAssertEqual(waived.status, 0, waived.stderr)
+        let second = try invdb(["report", "--db", db, "--out", out, "--fail-on", "new"], environment: ["INVDB_NOW": "2026-11-25T06:00:00Z"])
+        XCTAssertEqual(second.status, 0, "nothing new: \(second.stdout)")
+        XCTAssertTrue(second.stdout.contains("0 new, 1 resolved"), second.stdout)
+        let runs = try invdb(["runs", "--db", db, "--format", "csv"])
+        XCTAssertEqual(runs.stdout.components(separatedBy: "\r\n").filter { $0.hasPrefix("1,") || $0.hasPrefix("2,") }.count, 2, runs.stdout)
+        let diff = try invdb(["diff", "--db", db, "1", "2", "--format", "csv"])
+        XCTAssertTrue(diff.stdout.contains("resolved,ec2_instance_iam_profile_attached,i-ad5ace065e3ebea11"), diff.stdout)
+        let check = try invdb(["check", "--db", db, "--format", "csv"], environment: ["INVDB_NOW": "2026-11-25T06:00:00Z"])
+        XCTAssertTrue(check.stdout.contains("i-ad5ace065e3ebea11,waived,"), check.stdout)
+        let expired = try invdb(["check", "--db", db, "--format", "csv"], environment: ["INVDB_NOW": "2027-01-02T06:00:00Z"])
+        XCTAssertTrue(expired.stdout.contains("i-ad5ace065e3ebea11,alarm,"), "an expired waiver no longer hides the alarm")
     }
 }
