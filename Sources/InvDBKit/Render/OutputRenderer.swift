@@ -32,6 +32,26 @@ public enum OutputFormat: String, CaseIterable, Sendable {
     }
 }
 
+extension OutputFormat {
+    /// Renders results collected earlier (a recorded run) in this format.
+    public func render(_ result: BenchmarkResult, width: Int = 80, color: Bool = false) -> OutputBytes {
+        switch self {
+        case .table:
+            var renderer = TableRenderer(width: width, color: color)
+            return renderer.render(result)
+        case .markdown:
+            var renderer = MarkdownRenderer()
+            return renderer.render(result)
+        case .json:
+            var renderer = JSONRenderer()
+            return renderer.render(result)
+        case .csv:
+            var renderer = CSVRenderer()
+            return renderer.render(result)
+        }
+    }
+}
+
 /// Turns a plain result table into text in one output format. Each format's file also makes it
 /// a `CheckRenderer` for benchmark results.
 public protocol OutputRenderer {

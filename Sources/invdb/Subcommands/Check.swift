@@ -29,8 +29,14 @@ struct Check: ParsableCommand {
     @Flag(name: .long, help: "Record the run and its results in the run history (invdb runs, invdb diff).")
     var record = false
 
-    @Option(name: .long, help: "Exit non-zero on new failures (since the previous recorded run) only, on any failure, or never.")
+    @Option(name: .long, help: "Exit non-zero on new failures (since the previous recorded run; needs --record) only, on any failure, or never.")
     var failOn: FailOn = .any
+
+    func validate() throws {
+        if failOn == .new && !record {
+            throw ValidationError("--fail-on new compares with the previous recorded run: add --record")
+        }
+    }
 
     func run() throws {
         var findings = false
@@ -50,20 +56,24 @@ struct Check: ParsableCommand {
             let now = Clock.now()
             let waivers = try WaiverStore.all(store).filter { $0.isActive(on: Clock.day(now)) }
             let runner = CheckRunner(database: store, waivers: waivers)
-            let (summary, text) = try output.format.runChecks(selected, with: runner, width: Terminal.columns(), color: output.useColor)
-            try output.emit(text)
-            var newFailures = summary.hasFindings
-            if record || failOn == .new {
-                var collector = CheckResultCollector()
-                _ = try runner.run(selected, renderer: &collector)
-                let result = BenchmarkResult(benchmark: selected, outcomes: collector.outcomes)
-                if record {
-                    let runId = try RunHistory.record(result, command: "check", now: now, database: store)
-                    let previous = try RunHistory.runs(store, benchmark: selected.id).last { $0.id < runId }
-                    newFailures = try previous.map { try !RunHistory.diff(from: $0.id, to: runId, database: store).newFailures.isEmpty } ?? summary.hasFindings
-                    Terminal.printError("recorded as run \(runId)")
-                }
+            let width = Terminal.columns()
+            guard record else {
+                // Streamed straight from SQLite: the fast path for large fleets.
+                let (summary, text) = try output.format.runChecks(selected, with: runner, width: width, color: output.useColor)
+                try output.emit(text)
+                findings = failOn != .none && summary.hasFindings
+                return
             }
+            var collector = CheckResultCollector()
+            _ = try runner.run(selected, renderer: &collector)
+            let result = BenchmarkResult(benchmark: selected, outcomes: collector.outcomes)
+            try output.emit(output.format.render(result, width: width, color: output.useColor))
+            let runId = try RunHistory.record(result, command: "check", now: now, database: store)
+            Terminal.printError("recorded as run \(runId)")
+            let previous = try RunHistory.runs(store, benchmark: selected.id).last { $0.id < runId }
+            let newFailures = try previous.map { try !RunHistory.diff(from: $0.id, to: runId, database: store).newFailures.isEmpty }
+                ?? result.summary.hasFindings
+            let summary = result.summary
             switch failOn {
             case .any: findings = summary.hasFindings
             case .new: findings = newFailures
