@@ -64,8 +64,12 @@ public struct TableRenderer: OutputRenderer, CheckRenderer {
         if rowsInCheck == 0 { appendHeader(into: &out) }
         rowsInCheck += 1
         out.append("  ")
-        let statusText = status.rawValue + String(repeating: " ", count: Self.statusWidth - status.rawValue.count)
-        out.append(paint(statusText, status))
+        if color {
+            out.append(paint(status.rawValue + String(repeating: " ", count: Self.statusWidth - status.rawValue.count), status))
+        } else {
+            out.append(status.rawValue)
+            out.append(spaces: Self.statusWidth - status.rawValue.utf8.count)
+        }
         out.append("  ")
         row.withCell(columns.resource) { out.appendTerminal($0, width: Self.resourceWidth, pad: true) }
         out.append("  ")
