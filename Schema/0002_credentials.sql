@@ -104,3 +104,28 @@ SELECT
 FROM credential_findings AS f
 JOIN credential_sources AS s ON s.source_id = f.source_id
 JOIN imports AS i ON i.import_id = s.import_id;
+
+-- view: Per scanned instance and CIS place, what host scans and scanner reports found: the shared part of the checks ec2_instance_scripts_no_credentials and ec2_instance_applications_no_credentials.
+CREATE VIEW host_credential_summary AS
+WITH host_sources AS (
+    SELECT * FROM credential_sources WHERE source_kind IN ('file', 'environment', 'scanner-report')
+),
+places(place) AS (VALUES ('script-or-environment'), ('application'))
+SELECT
+    s.instance_id,                   -- Instance that was scanned.
+    p.place,                         -- script-or-environment (CIS part 2) or application (part 3).
+    sum(s.status = 'error') AS errors, -- Collected files of the instance that could not be read.
+    (SELECT count(*) FROM credential_findings AS f
+        WHERE f.instance_id = s.instance_id AND f.place = p.place
+          AND f.source_id IN (SELECT source_id FROM host_sources)) AS findings, -- Credentials found in that place.
+    (SELECT group_concat(found, '; ') FROM (
+        SELECT DISTINCT f.preview || ' (' || replace(f.credential_kind, '-', ' ')
+            || CASE WHEN f.is_example = 1 THEN ', AWS''s documented example key' ELSE '' END
+            || ', ' || coalesce(f.path, f.document) || coalesce(':' || f.line, '') || ', ' || f.scanner || ')' AS found
+        FROM credential_findings AS f
+        WHERE f.instance_id = s.instance_id AND f.place = p.place
+          AND f.source_id IN (SELECT source_id FROM host_sources)
+        LIMIT 10)) AS found          -- Up to ten findings, redacted, with where and by whom.
+FROM host_sources AS s
+CROSS JOIN places AS p
+GROUP BY s.instance_id, p.place;

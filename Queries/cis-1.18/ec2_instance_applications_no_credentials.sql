@@ -7,23 +7,6 @@
 -- remediation: Deactivate and rotate each key (aws iam update-access-key --access-key-id <key-id>
 --   --status Inactive --user-name <user>), delete it from the files, and let the code use the
 --   instance role's credentials (the SDKs find them without configuration).
-WITH scanned AS (
-    SELECT s.instance_id,
-        sum(s.status = 'error') AS errors,
-        (SELECT count(*) FROM credential_findings AS f WHERE f.instance_id = s.instance_id AND f.place = 'application'
-            AND f.source_id IN (SELECT source_id FROM credential_sources WHERE source_kind IN ('file', 'environment', 'scanner-report'))) AS findings,
-        (SELECT group_concat(found, '; ') FROM (
-            SELECT DISTINCT f.preview || ' (' || replace(f.credential_kind, '-', ' ')
-                || CASE WHEN f.is_example = 1 THEN ', AWS''s documented example key' ELSE '' END
-                || ', ' || coalesce(f.path, f.document) || coalesce(':' || f.line, '') || ', ' || f.scanner || ')' AS found
-            FROM credential_findings AS f
-            WHERE f.instance_id = s.instance_id AND f.place = 'application'
-              AND f.source_id IN (SELECT source_id FROM credential_sources WHERE source_kind IN ('file', 'environment', 'scanner-report'))
-            LIMIT 10)) AS found
-    FROM credential_sources AS s
-    WHERE s.source_kind IN ('file', 'environment', 'scanner-report')
-    GROUP BY s.instance_id
-)
 SELECT
     i.instance_id AS resource,
     CASE
@@ -46,6 +29,6 @@ SELECT
     i.name AS instance_name,
     i.state AS instance_state
 FROM ec2_instances AS i
-JOIN scanned AS s ON s.instance_id = i.instance_id
+JOIN host_credential_summary AS s ON s.instance_id = i.instance_id AND s.place = 'application'
 WHERE i.is_current = 1
 ORDER BY i.account_id, i.region, i.instance_id;
