@@ -91,9 +91,6 @@ final class EC2InventoryWriter {
         return id
     }
 
-    /// Places that got a snapshot in this run.
-    var places: [Place] { Array(state.snapshots.keys) }
-
     /// Writes one instance (and its tags, interfaces, addresses and groups) into the snapshot of
     /// its account and region. Returns a warning when the run already held this instance.
     func write(instance tape: JSONTape, fields f: InstanceFields, account: String, reservationId: String?,

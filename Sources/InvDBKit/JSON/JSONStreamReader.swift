@@ -235,13 +235,6 @@ public final class JSONStreamReader {
         try readValue(depth: expectingFirst.count, capture: nil)
     }
 
-    /// Reads the next value and appends its minified JSON text to `capture`.
-    public func readValue(capturingInto capture: inout [UInt8]) throws -> JSONValue {
-        try withUnsafeMutablePointer(to: &capture) { pointer in
-            try readValue(depth: expectingFirst.count, capture: pointer)
-        }
-    }
-
     /// Reads a string value.
     public func readString() throws -> String {
         guard try peekSignificant() == UInt8(ascii: "\"") else {

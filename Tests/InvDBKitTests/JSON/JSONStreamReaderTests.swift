@@ -40,13 +40,14 @@ final class JSONStreamReaderTests: XCTestCase {
         }
     }
 
-    func testCaptureIsMinifiedJSONOfTheSameValue() throws {
+    func testTapeBytesAreMinifiedJSONOfTheSameValue() throws {
         let text = "{\n  \"a\" : [ 1 , \"x\\\"y\" ],\n  \"b\": {\"c\": null}\n}"
-        var captured: [UInt8] = []
-        let value = try reader(text, chunk: 3).readValue(capturingInto: &captured)
-        XCTAssertEqual(String(decoding: captured, as: UTF8.self), #"{"a":[1,"x\"y"],"b":{"c":null}}"#)
-        XCTAssertEqual(try JSONValue.parse(String(decoding: captured, as: UTF8.self)), value)
-        XCTAssertEqual(value.minifiedJSON, String(decoding: captured, as: UTF8.self))
+        var tape = JSONTape()
+        try reader(text, chunk: 3).readValue(into: &tape)
+        let value = try reader(text).readValue()
+        XCTAssertEqual(String(decoding: tape.bytes, as: UTF8.self), #"{"a":[1,"x\"y"],"b":{"c":null}}"#)
+        XCTAssertEqual(try JSONValue.parse(String(decoding: tape.bytes, as: UTF8.self)), value)
+        XCTAssertEqual(value.minifiedJSON, String(decoding: tape.bytes, as: UTF8.self))
     }
 
     func testMissingCommaIsReportedAtItsLineAndColumn() {
