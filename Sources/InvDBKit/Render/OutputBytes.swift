@@ -36,11 +36,15 @@ public struct OutputBytes {
         for chunk in chunks where chunk.count > 0 { try body(chunk.buffer) }
     }
 
+    /// The chunk being written (also the last of `chunks`).
+    private var current: Chunk?
+
     @inline(__always)
     private mutating func reserve(_ needed: Int) -> Chunk {
-        if let last = chunks.last, last.capacity - last.count >= needed { return last }
+        if let current, current.capacity - current.count >= needed { return current }
         let chunk = Chunk(capacity: max(Self.chunkSize, needed))
         chunks.append(chunk)
+        current = chunk
         return chunk
     }
 
@@ -63,6 +67,7 @@ public struct OutputBytes {
     /// Appends another output's bytes (its chunks are shared, not copied).
     public mutating func append(_ other: OutputBytes) {
         chunks.append(contentsOf: other.chunks)
+        current = chunks.last
     }
 
     public mutating func append(byte: UInt8) {
@@ -84,6 +89,7 @@ public struct OutputBytes {
             while last.count > 0 && last.base[last.count - 1] == UInt8(ascii: " ") { last.count -= 1 }
             guard last.count == 0, chunks.count > 1 else { return }
             chunks.removeLast()
+            current = chunks.last
         }
     }
 
@@ -182,8 +188,13 @@ public struct OutputBytes {
     /// `pad`. Returns the number of characters written.
     @discardableResult
     public mutating func appendTerminal(_ text: UnsafeBufferPointer<UInt8>, width: Int, pad: Bool) -> Int {
-        let characters = TerminalBytes.characterCount(text)
-        if characters <= width && !text.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 }) {
+        var characters = 0
+        var plain = true
+        for byte in text {
+            if byte & 0xC0 != 0x80 { characters += 1 }
+            if byte < 0x20 || byte == 0x7F || byte == 0xC2 { plain = false }
+        }
+        if characters <= width && plain {
             append(text)
             if pad { append(spaces: width - characters) }
             return characters
