@@ -128,7 +128,7 @@ public struct ReportBuilder {
         }
         let totals = summary.counts
         let failing = (totals[.alarm] ?? 0) + (totals[.error] ?? 0)
-        lines += ["", "```mermaid", "pie showData title Results of run \(runId)"]
+        lines += ["", "```mermaid", "pie showData", "    title Results of run \(runId)"]
         for status in statuses where (totals[status] ?? 0) > 0 {
             lines.append("    \"\(status.rawValue)\" : \(totals[status]!)")
         }

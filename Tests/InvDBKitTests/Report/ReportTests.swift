@@ -97,7 +97,7 @@ final class ReportTests: XCTestCase {
         _ = try builder.build(try benchmark(), now: date("2026-11-20T07:00:00Z"))
         let report = try builder.build(try benchmark(), now: date("2026-12-20T07:00:00Z"))
         XCTAssertFalse(report.markdown.contains("<script>"))
-        XCTAssertTrue(report.markdown.contains("```mermaid\npie showData"))
+        XCTAssertTrue(report.markdown.contains("```mermaid\npie showData\n    title Results of run 2\n"))
         XCTAssertTrue(report.markdown.contains("xychart-beta"))
         XCTAssertTrue(report.markdown.contains("> [!WARNING]"), "inputs a month old are flagged")
         for line in report.markdown.split(separator: "\n") where line.hasPrefix("| i-") {
