@@ -1,7 +1,8 @@
 import Foundation
 
 /// A folder of saved checks, such as `Queries/cis-1.18/`, with an optional `benchmark.txt`
-/// (`title:`, `aliases:` lines) that names it and lists the other ids it answers to.
+/// (`title:`, `aliases:` and `checks:` lines) that names it, lists the other ids it answers to,
+/// and orders its checks (checks not listed follow, by name).
 public struct Benchmark: Sendable {
     /// The folder name, e.g. `cis-1.18`.
     public var id: String
@@ -17,6 +18,7 @@ public struct Benchmark: Sendable {
         id = directory.lastPathComponent
         var title = id
         var aliases: [String] = []
+        var order: [String] = []
         let infoURL = directory.appendingPathComponent("benchmark.txt")
         if let info = try? String(contentsOf: infoURL, encoding: .utf8) {
             for line in info.split(separator: "\n") {
@@ -25,6 +27,7 @@ public struct Benchmark: Sendable {
                 switch parts[0] {
                 case "title": title = parts[1]
                 case "aliases": aliases = parts[1].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                case "checks": order = parts[1].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
                 default: break
                 }
             }
@@ -48,6 +51,8 @@ public struct Benchmark: Sendable {
             return try CheckDefinition(id: String(name.dropLast(4)), path: url.path, text: text)
         }
         guard !checks.isEmpty else { throw UsageError("\(directory.path) holds no .sql checks") }
+        let rank = { (id: String) in order.firstIndex(of: id) ?? order.count }
+        checks = checks.enumerated().sorted { (rank($0.element.id), $0.offset) < (rank($1.element.id), $1.offset) }.map(\.element)
     }
 
     /// True when `name` is this benchmark's id or one of its aliases (case-insensitive).

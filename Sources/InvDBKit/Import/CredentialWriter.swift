@@ -42,7 +42,7 @@ final class CredentialWriter {
     func finding(_ credential: DetectedCredential, sourceId: Int, instanceId: String, document: String, path: String?,
                  place: CredentialPlace, scanner: String, redactor: CredentialRedactor, counts: inout RowCounts) throws {
         try insertFinding.bind(sourceId).bind(instanceId).bind(credential.kind.rawValue).bind(credential.rule)
-            .bind(document).bind(path).bind(credential.line).bind(credential.keyId)
+            .bind(document).bind(path).bind(credential.line > 0 ? credential.line : nil).bind(credential.keyId)
             .bind(redactor.fingerprint(credential.value)).bind(CredentialRedactor.preview(credential))
             .bind(credential.isExample).bind(place.rawValue).bind(scanner).run()
         counts.add("credential_findings")

@@ -53,7 +53,7 @@ final class ScannerReportWriter {
         if let text = finding.text {
             var seen: Set<String> = []
             for var credential in CredentialDetector.scan(text) where seen.insert(credential.kind.rawValue + credential.value).inserted {
-                credential.line = finding.line ?? credential.line
+                credential.line = finding.line ?? 0   // 0: the scanner gave no line (stored as NULL)
                 credential.rule = "\(scanner):\(finding.rule)"
                 if credential.kind == .accessKeyId {
                     keyIdsBySource[sourceId, default: []].append((credential.line, credential.value))
