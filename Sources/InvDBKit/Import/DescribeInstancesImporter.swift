@@ -15,6 +15,8 @@ final class DescribeInstancesImporter: DocumentImporter {
         var reservationId: String?
         var location: RecordLocation
         var instances: [(tape: JSONTape, fields: InstanceFields, location: RecordLocation)]
+        /// Secrets found (and already redacted) in tag values, by instance index.
+        var tagCredentials: [(instance: Int, tagKey: String, credential: DetectedCredential)] = []
     }
 
     private enum Item {
@@ -88,7 +90,13 @@ final class DescribeInstancesImporter: DocumentImporter {
                                                           jsonPath: "\(jsonPath).Instances[\(reservation.instances.count)]")
                     var tape = JSONTape()
                     try reader.readValue(into: &tape)
-                    reservation.instances.append((tape, InstanceFields(tape), instanceLocation))
+                    var fields = InstanceFields(tape)
+                    if let redaction = try TagRedaction.redact(tape, fields: fields) {
+                        tape = redaction.tape
+                        fields = InstanceFields(tape)
+                        reservation.tagCredentials += redaction.found.map { (reservation.instances.count, $0.tagKey, $0.credential) }
+                    }
+                    reservation.instances.append((tape, fields, instanceLocation))
                 }
             default:
                 try reader.skipValue()
@@ -97,11 +105,31 @@ final class DescribeInstancesImporter: DocumentImporter {
         return reservation
     }
 
+    private var tagWriter: CredentialWriter?
+    private var tagSourcesReplaced: Set<String> = []
+
+    /// Records a credential found in a tag value as a finding of source kind `tag`.
+    private func recordTagCredential(instanceId: String, tagKey: String, credential: DetectedCredential, file: FileImport) throws {
+        if tagWriter == nil { tagWriter = try CredentialWriter(db: file.run.db) }
+        if tagSourcesReplaced.insert(instanceId).inserted {
+            try tagWriter!.replace(instanceId: instanceId, sourceKind: "tag", scanner: "invdb", counts: &file.counts)
+        }
+        let sourceId = try tagWriter!.source(instanceId: instanceId, kind: "tag", location: "tag:\(tagKey)", place: .scriptOrEnvironment,
+                                             status: "scanned", detail: nil, scanner: "invdb", importId: file.importId, counts: &file.counts)
+        try tagWriter!.finding(credential, sourceId: sourceId, instanceId: instanceId, document: "tag:\(tagKey)", path: nil,
+                               place: .scriptOrEnvironment, scanner: "invdb", redactor: try file.run.redactor(), counts: &file.counts)
+    }
+
     private func write(_ reservation: ParsedReservation, file: FileImport) throws {
         guard let account = reservation.ownerId ?? file.run.options.account else {
             throw reservation.location.invalid("OwnerId is missing and no --account was given")
         }
-        for record in reservation.instances {
+        for (index, record) in reservation.instances.enumerated() {
+            for tagged in reservation.tagCredentials where tagged.instance == index {
+                if let instanceId = record.tape.nonEmptyString(record.fields.instanceId) {
+                    try recordTagCredential(instanceId: instanceId, tagKey: tagged.tagKey, credential: tagged.credential, file: file)
+                }
+            }
             let warning = try file.run.ec2.write(
                 instance: record.tape, fields: record.fields, account: account, reservationId: reservation.reservationId,
                 regionFallback: file.run.options.region, importId: file.importId, location: record.location,

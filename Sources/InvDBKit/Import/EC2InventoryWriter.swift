@@ -28,6 +28,7 @@ final class EC2InventoryWriter {
     }
 
     private(set) var state = State()
+
     /// Places the current file wrote instances to (the import run resets it per file).
     var touchedPlaces: Set<Place> = []
     private let db: Database
@@ -100,6 +101,7 @@ final class EC2InventoryWriter {
         guard let instanceId = tape.nonEmptyString(f.instanceId) else {
             throw location.invalid("InstanceId is missing or not a non-empty string")
         }
+
         guard tape.isNonEmptyString(f.stateName) else { throw location.invalid("State.Name is missing") }
         let zone = tape.nonEmptyString(f.availabilityZone)
         guard let region = zone.flatMap(AWSRegion.fromAvailabilityZone) ?? regionFallback else {

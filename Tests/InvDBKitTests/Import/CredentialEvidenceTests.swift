@@ -182,6 +182,26 @@ final class CredentialEvidenceTests: XCTestCase {
         XCTAssertEqual(plantedSecrets.subtracting(found), [CredentialDetector.exampleKeyId, "AKIARZPUZDIKIEZARA3V"])
     }
 
+    /// A key pasted into a tag value is a finding, and neither the tags table nor the
+    /// instance's raw JSON keeps the secret.
+    func testSecretsInTagValuesAreRedacted() throws {
+        let secret = "q8Lr2Vx0PzT4nWc7Ja1Hd9Ue3Ko6Sb5Gm/Yf+Nt2"
+        let original = try String(contentsOfFile: TestSupport.path("Samples/aws/us-east-1/describe-instances.json"), encoding: .utf8)
+        let planted = original.replacingOccurrences(of: "\"Value\": \"web-1\"",
+                                                    with: "\"Value\": \"web-1 aws_access_key_id=AKIAZ7QF3KXM2RTB4VNA aws_secret_access_key=\(secret)\"")
+        XCTAssertNotEqual(planted, original)
+        let database = try TestSupport.database()
+        try TestSupport.importPaths([try TestSupport.file(named: "instances.json", planted)], into: database)
+        XCTAssertEqual(try TestSupport.int(database, "SELECT count(*) FROM ec2_instances WHERE raw_json LIKE '%' || ? || '%'", [secret]), 0)
+        XCTAssertEqual(try TestSupport.int(database, "SELECT count(*) FROM ec2_instance_tags WHERE value LIKE '%' || ? || '%'", [secret]), 0)
+        XCTAssertEqual(try TestSupport.strings(database, "SELECT name FROM ec2_instances WHERE instance_id = 'i-74ec2d1b23f05857d'"),
+                       ["web-1 aws_access_key_id=AKIAZ7QF3KXM2RTB4VNA aws_secret_access_key=[redacted q8Lr…t2 (40 chars)]"])
+        XCTAssertEqual(try TestSupport.strings(database, "SELECT credential_kind || ' ' || key_id || ' ' || document FROM credential_findings"),
+                       ["secret-access-key AKIAZ7QF3KXM2RTB4VNA tag:Name"])
+        let file = try Data(contentsOf: URL(fileURLWithPath: database.path))
+        XCTAssertNil(file.range(of: Data(secret.utf8)))
+    }
+
     private func run(_ database: InvDatabase, only id: String) throws -> CheckOutcome {
         var benchmark = try BenchmarkCatalog(directory: TestSupport.root.appendingPathComponent("Queries")).resolve("cis-1.18")
         benchmark.checks = benchmark.checks.filter { $0.id == id }
