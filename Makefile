@@ -32,15 +32,16 @@ demo: build
 	@echo
 	$(BIN) query --db $(DEMO_DB) "SELECT instance_id, region, name, state, problem FROM instances_without_usable_role ORDER BY region, name"
 
-## install: copy the binary to $(PREFIX)/bin and Schema/ and Queries/ to $(PREFIX)/share/invdb
+## install: copy the binary (and invdb-export-aws) to $(PREFIX)/bin, Schema/ and Queries/ to $(PREFIX)/share/invdb
 install: build
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/invdb
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/invdb
+	install -m 755 Scripts/export-aws.sh $(DESTDIR)$(PREFIX)/bin/invdb-export-aws
 	rm -rf $(DESTDIR)$(PREFIX)/share/invdb/Schema $(DESTDIR)$(PREFIX)/share/invdb/Queries
 	cp -R Schema Queries $(DESTDIR)$(PREFIX)/share/invdb/
 
 uninstall:
-	rm -rf $(DESTDIR)$(PREFIX)/bin/invdb $(DESTDIR)$(PREFIX)/share/invdb
+	rm -rf $(DESTDIR)$(PREFIX)/bin/invdb $(DESTDIR)$(PREFIX)/bin/invdb-export-aws $(DESTDIR)$(PREFIX)/share/invdb
 
 ## bench: 100,000-instance import, invdb against the sqlite3 shell's JSON functions, and check time
 bench: build
