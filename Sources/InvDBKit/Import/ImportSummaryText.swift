@@ -23,7 +23,7 @@ public enum ImportSummaryText {
         }
         for outcome in summary.outcomes {
             if case .unchanged(let path, let kind) = outcome {
-                lines.append("unchanged: \(path) (\(kind.rawValue), imported before)")
+                lines.append("unchanged: \(path) (\(kind.rawValue): the same bytes were imported before, or earlier in this run)")
             }
         }
         for (path, reason) in skipped {
