@@ -48,17 +48,12 @@ public final class HostScanner {
             files += try Importer.expand(path, includeHidden: true).map(\.path)
         }
         var summary = Summary()
-        let redactor = CredentialRedactor(key: try FingerprintKey.load(forDatabase: database.path))
         try database.queue.write { db in
-            try db.execute(sql: "INSERT INTO import_runs(started_at, invdb_version) VALUES (?, ?)",
-                           arguments: [Timestamp.iso8601(options.now()), InvDB.version])
-            let runId = Int(db.lastInsertedRowID)
-            try db.execute(sql: """
-                INSERT INTO imports(run_id, path, sha256, kind, imported_at, byte_count, row_counts)
-                VALUES (?, ?, '', 'host-scan', ?, 0, '{}')
-                """, arguments: [runId, paths.joined(separator: " "), Timestamp.iso8601(options.now())])
-            let importId = Int(db.lastInsertedRowID)
-            var counts = RowCounts()
+            var importOptions = ImportOptions()
+            importOptions.now = options.now
+            let run = try ImportRun(db: db, options: importOptions, databasePath: database.path)
+            let file = try run.beginFile(path: paths.joined(separator: " "))
+            let importId = file.importId
             let writer = try CredentialWriter(db: db)
             var replaced: Set<String> = []
             var hasher = SHA256Stream()
@@ -69,7 +64,7 @@ public final class HostScanner {
                 }
                 if !replaced.contains(instanceId) {
                     for kind in ["file", "environment"] {
-                        try writer.replace(instanceId: instanceId, sourceKind: kind, scanner: "invdb", counts: &counts)
+                        try writer.replace(instanceId: instanceId, sourceKind: kind, scanner: "invdb", counts: &file.counts)
                     }
                     replaced.insert(instanceId)
                 }
@@ -81,7 +76,7 @@ public final class HostScanner {
                     text = try Self.readText(path, hasher: &hasher, environment: isEnvironment, summary: &summary)
                 } catch let error as DecodeError {
                     _ = try writer.source(instanceId: instanceId, kind: sourceKind, location: path, place: place, status: "error",
-                                          detail: error.message, scanner: "invdb", importId: importId, counts: &counts)
+                                          detail: error.message, scanner: "invdb", importId: importId, counts: &file.counts)
                     summary.skipped.append((path, error.message))
                     continue
                 }
@@ -89,15 +84,14 @@ public final class HostScanner {
                 summary.instances.insert(instanceId)
                 let sourceId = try writer.source(instanceId: instanceId, kind: sourceKind, location: path, place: place,
                                                  status: text.isEmpty ? "empty" : "scanned", detail: nil, scanner: "invdb",
-                                                 importId: importId, counts: &counts)
+                                                 importId: importId, counts: &file.counts)
                 for credential in CredentialDetector.scan(text) {
                     try writer.finding(credential, sourceId: sourceId, instanceId: instanceId, document: path, path: path,
-                                       place: place, scanner: "invdb", redactor: redactor, counts: &counts)
+                                       place: place, scanner: "invdb", redactor: try run.redactor(), counts: &file.counts)
                     summary.findings += 1
                 }
             }
-            try db.execute(sql: "UPDATE imports SET sha256 = ?, byte_count = ?, row_counts = ? WHERE import_id = ?",
-                           arguments: [hasher.finalizeHex(), summary.bytes, counts.json, importId])
+            try run.completeFile(file, kind: "host-scan", sha256: hasher.finalizeHex(), byteCount: summary.bytes)
         }
         return summary
     }

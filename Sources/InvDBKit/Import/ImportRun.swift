@@ -25,6 +25,24 @@ final class ImportRun {
         iam = try IAMWriter(db: db)
     }
 
+    /// Starts the import record of one file (completed by `completeFile`), inside the run's
+    /// transaction: rows the file writes can point at it.
+    func beginFile(path: String) throws -> FileImport {
+        try db.execute(sql: """
+            INSERT INTO imports(run_id, path, sha256, kind, imported_at, byte_count, row_counts)
+            VALUES (?, ?, '', '', ?, 0, '{}')
+            """, arguments: [runId, path, Timestamp.iso8601(options.now())])
+        return FileImport(path: path, importId: Int(db.lastInsertedRowID), run: self)
+    }
+
+    /// Completes a file's import record: its kind, hash, size and the rows it wrote.
+    func completeFile(_ file: FileImport, kind: String, sha256: String, byteCount: Int) throws {
+        try db.execute(sql: """
+            UPDATE imports SET sha256 = ?, kind = ?, account_id = ?, region = ?, byte_count = ?, row_counts = ?
+            WHERE import_id = ?
+            """, arguments: [sha256, kind, file.account, file.region, byteCount, file.counts.json, file.importId])
+    }
+
     /// A statement prepared once per run.
     func statement(_ sql: String) throws -> PreparedStatement {
         if let cached = statements[sql] { return cached }

@@ -109,11 +109,7 @@ public final class Importer {
         }
         try sniff(reader)
 
-        try db.execute(sql: """
-            INSERT INTO imports(run_id, path, sha256, kind, imported_at, byte_count, row_counts)
-            VALUES (?, ?, '', '', ?, 0, '{}')
-            """, arguments: [run.runId, input.path, Timestamp.iso8601(options.now())])
-        let file = FileImport(path: input.path, importId: Int(db.lastInsertedRowID), run: run)
+        let file = try run.beginFile(path: input.path)
 
         if try reader.peekValueStart() == .array {
             return try importArray(reader: reader, file: file, source: source, db: db, reimport: reimport)
@@ -187,11 +183,7 @@ public final class Importer {
             throw InputError(.notJSON, file: input.path, message: "the credential report is not UTF-8 text")
         }
         try reader.source.drain()
-        try db.execute(sql: """
-            INSERT INTO imports(run_id, path, sha256, kind, imported_at, byte_count, row_counts)
-            VALUES (?, ?, '', '', ?, 0, '{}')
-            """, arguments: [run.runId, input.path, Timestamp.iso8601(options.now())])
-        let file = FileImport(path: input.path, importId: Int(db.lastInsertedRowID), run: run)
+        let file = try run.beginFile(path: input.path)
         try CredentialReportCSV.write(csv, generatedAt: nil, file: file,
                                       location: RecordLocation(file: input.path, position: .init(line: 1, column: 1), jsonPath: "$"))
         return try record(file, kind: .iamCredentialReport, source: reader.source, db: db, reimport: reimport)
@@ -204,10 +196,7 @@ public final class Importer {
                                         arguments: [sha256, kind.rawValue]) == true {
             return .unchanged(path: file.path, kind: kind)
         }
-        try db.execute(sql: """
-            UPDATE imports SET sha256 = ?, kind = ?, account_id = ?, region = ?, byte_count = ?, row_counts = ?
-            WHERE import_id = ?
-            """, arguments: [sha256, kind.rawValue, file.account, file.region, source.bytesRead, file.counts.json, file.importId])
+        try file.run.completeFile(file, kind: kind.rawValue, sha256: sha256, byteCount: source.bytesRead)
         return .imported(path: file.path, kind: kind, counts: file.counts)
     }
 

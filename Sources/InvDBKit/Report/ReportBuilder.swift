@@ -44,12 +44,9 @@ public struct ReportBuilder {
         let runId = try RunHistory.record(result, command: "report", now: now, database: database)
         let runs = try RunHistory.runs(database, benchmark: benchmark.id)
         let previous = runs.last { $0.id < runId }
+        // Without a previous run, every failing result is new.
         let diff = try previous.map { try RunHistory.diff(from: $0.id, to: runId, database: database) }
-            ?? RunDiff(newFailures: try RunHistory.diff(from: runId, to: runId, database: database).stillFailing.map {
-                var item = $0
-                item.firstSeen = nil
-                return item
-            })
+            ?? RunHistory.diff(from: nil, to: runId, database: database)
         let freshness = try dataFreshness()
         let stamp = Timestamp.iso8601(now)
         let baseName = "\(benchmark.id)-" + stamp.replacingOccurrences(of: "-", with: "").replacingOccurrences(of: ":", with: "")

@@ -67,13 +67,14 @@ public enum RunHistory {
         }
     }
 
-    /// What changed from run `from` to run `to`.
-    public static func diff(from: Int, to: Int, database: InvDatabase) throws -> RunDiff {
+    /// What changed from run `from` to run `to` (from nothing, when `from` is nil).
+    public static func diff(from: Int?, to: Int, database: InvDatabase) throws -> RunDiff {
         try database.queue.read { db in
-            for id in [from, to] where try Int.fetchOne(db, sql: "SELECT count(*) FROM runs WHERE run_id = ?", arguments: [id]) == 0 {
+            for id in [from, to].compactMap({ $0 }) where try Int.fetchOne(db, sql: "SELECT count(*) FROM runs WHERE run_id = ?", arguments: [id]) == 0 {
                 throw UsageError("no run \(id); `invdb runs` lists them")
             }
-            func failing(_ run: Int) throws -> [String: Row] {
+            func failing(_ run: Int?) throws -> [String: Row] {
+                guard let run else { return [:] }
                 let rows = try Row.fetchAll(db, sql: """
                     SELECT * FROM run_results WHERE run_id = ? AND effective_status IN ('alarm', 'error') ORDER BY check_id, resource
                     """, arguments: [run])

@@ -66,13 +66,23 @@ public final class InvDatabase {
         guard FileManager.default.fileExists(atPath: path) else {
             throw UsageError("no database at \(path): run `invdb import FILE…` first, or pass --db PATH")
         }
-        // Apply pending migrations first, so that an older database gains the new views.
-        _ = try open(path: path, migrations: migrations)
         var configuration = Configuration()
         configuration.readonly = true
         configuration.label = "invdb-read-only"
-        let queue = try DatabaseQueue(path: path, configuration: configuration)
-        return InvDatabase(queue: queue, path: path)
+        let migrator = migrations.migrator
+        let readOnly: DatabaseQueue
+        do {
+            readOnly = try DatabaseQueue(path: path, configuration: configuration)
+            try readOnly.read { db in _ = try Row.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") }
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB {
+            throw UsageError("\(path) is not an SQLite database")
+        }
+        try refuseNewer(queue: readOnly, migrator: migrator, path: path)
+        // Only an older database is opened for writing, to gain the new tables and views: someone
+        // who may only read the file can query an up-to-date one.
+        if try readOnly.read(migrator.hasCompletedMigrations) { return InvDatabase(queue: readOnly, path: path) }
+        _ = try open(path: path, migrations: migrations)
+        return InvDatabase(queue: try DatabaseQueue(path: path, configuration: configuration), path: path)
     }
 
     private static func refuseNewer(queue: DatabaseQueue, migrator: DatabaseMigrator, path: String) throws {
