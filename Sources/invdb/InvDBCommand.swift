@@ -20,6 +20,6 @@ struct InvDBCommand: ParsableCommand {
             """,
         version: InvDB.version,
         subcommands: [Import.self, Scan.self, Check.self, Checks.self, Report.self, Runs.self, Diff.self, Waive.self, Waivers.self,
-                      Query.self, Tables.self, SchemaDocs.self]
+                      Query.self, Tables.self, Migrate.self, SchemaDocs.self]
     )
 }

@@ -13,6 +13,12 @@ struct DatabaseOptions: ParsableArguments {
     func resources() throws -> ResourceLocator { try ResourceLocator.locate() }
 
     func migrations() throws -> Migrations { try Migrations(directory: try resources().schemaDirectory) }
+
+    /// Opens the database for `access` (see `InvDatabase.Access`: only import and scan create
+    /// one, and read commands never change it).
+    func open(_ access: InvDatabase.Access) throws -> InvDatabase {
+        try InvDatabase.open(path: path, migrations: try migrations(), access: access)
+    }
 }
 
 /// Output options shared by commands that print result rows.
@@ -52,8 +58,10 @@ struct OutputOptions: ParsableArguments {
 extension OutputFormat: ExpressibleByArgument {}
 
 /// Runs `body`, turning invdb's errors into messages on standard error and stable exit codes.
+/// Environment settings (`INVDB_NOW`) are checked first: a malformed one is a usage error.
 func runReportingErrors(_ body: () throws -> Void) throws {
     do {
+        try Clock.validateEnvironment()
         try body()
     } catch {
         guard let report = ErrorReport(error) else { throw error }

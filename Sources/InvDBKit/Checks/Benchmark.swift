@@ -38,7 +38,7 @@ public struct Benchmark: Sendable {
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
         } catch {
-            throw UsageError("cannot read the checks folder \(directory.path)")
+            throw CommandFailure("cannot read the checks folder \(directory.path)")
         }
         checks = try names.filter { $0.hasSuffix(".sql") }.sorted().map { name in
             let url = directory.appendingPathComponent(name)
@@ -46,11 +46,11 @@ public struct Benchmark: Sendable {
             do {
                 text = try String(contentsOf: url, encoding: .utf8)
             } catch {
-                throw UsageError("cannot read \(url.path): \(error.localizedDescription)")
+                throw CommandFailure("cannot read \(url.path): \(error.localizedDescription)")
             }
             return try CheckDefinition(id: String(name.dropLast(4)), path: url.path, text: text)
         }
-        guard !checks.isEmpty else { throw UsageError("\(directory.path) holds no .sql checks") }
+        guard !checks.isEmpty else { throw CommandFailure("\(directory.path) holds no .sql checks") }
         let rank = { (id: String) in order.firstIndex(of: id) ?? order.count }
         checks = checks.enumerated().sorted { (rank($0.element.id), $0.offset) < (rank($1.element.id), $1.offset) }.map(\.element)
     }
@@ -69,7 +69,7 @@ public struct BenchmarkCatalog: Sendable {
     public init(directory: URL) throws {
         let fm = FileManager.default
         guard let names = try? fm.contentsOfDirectory(atPath: directory.path) else {
-            throw UsageError("cannot read the queries folder \(directory.path)")
+            throw CommandFailure("cannot read the queries folder \(directory.path)")
         }
         benchmarks = try names.sorted().compactMap { name in
             let folder = directory.appendingPathComponent(name, isDirectory: true)

@@ -26,7 +26,7 @@ public struct CheckDefinition: Sendable, Equatable {
 
     /// Parses a check file's text.
     ///
-    /// - Throws: `UsageError` when a required header (title, severity, description, remediation) is missing.
+    /// - Throws: `CommandFailure` when a required header (title, severity, description, remediation) is missing.
     public init(id: String, path: String, text: String) throws {
         var headers: [String: String] = [:]
         var lastKey: String?
@@ -51,7 +51,7 @@ public struct CheckDefinition: Sendable, Equatable {
             lastKey = key
         }
         for required in ["title", "severity", "description", "remediation"] where headers[required]?.isEmpty ?? true {
-            throw UsageError("\(path): the check has no '-- \(required): …' header line")
+            throw CommandFailure("\(path): the check has no '-- \(required): …' header line")
         }
         self.id = id
         self.path = path

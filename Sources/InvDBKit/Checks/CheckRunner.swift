@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import GRDBSQLite
 
 /// Status counts of one check or a whole run.
@@ -62,21 +61,19 @@ public struct CheckRunner {
 
     /// Runs every check of `benchmark`, rendering as it goes.
     ///
-    /// - Throws: `UsageError` naming the check file when its SQL fails, is not one statement, or
+    /// - Throws: `CommandFailure` naming the check file when its SQL fails, is not one statement, or
     ///   does not return `resource`, `status` and `reason` columns with a known status.
     public func run<Renderer: CheckRenderer>(_ benchmark: Benchmark, renderer: inout Renderer) throws -> (CheckRunSummary, OutputBytes) {
-        // Validate every check on the main connection first: errors come before any output.
-        let layouts: [CheckColumns] = try database.queue.read { db in
-            guard let connection = db.sqliteConnection else { throw UsageError("the database is closed") }
-            return try benchmark.checks.map { check in
-                let statement = try prepare(check, connection: connection)
-                defer { sqlite3_finalize(statement) }
-                let names = (0..<sqlite3_column_count(statement)).map { String(cString: sqlite3_column_name(statement, $0)) }
-                do {
-                    return try CheckColumns(names: names)
-                } catch let error as UsageError {
-                    throw UsageError("\(check.path): \(error.message)")
-                }
+        // Validate every check on one connection first: errors come before any output.
+        let validator = try database.untrustedConnection()
+        let layouts: [CheckColumns] = try benchmark.checks.map { check in
+            let statement = try prepare(check, on: validator)
+            defer { sqlite3_finalize(statement) }
+            let names = (0..<sqlite3_column_count(statement)).map { String(cString: sqlite3_column_name(statement, $0)) }
+            do {
+                return try CheckColumns(names: names)
+            } catch let error as CommandFailure {
+                throw CommandFailure("\(check.path): \(error.message)")
             }
         }
         renderer.begin(benchmark, columns: layouts)
@@ -86,7 +83,6 @@ public struct CheckRunner {
         var sections = [(renderer: Renderer, body: OutputBytes, counts: StatusCounts)?](repeating: nil, count: count)
         var failures = [Error?](repeating: nil, count: count)
         let template = renderer
-        let path = database.path
         sections.withUnsafeMutableBufferPointer { sectionSlots in
             failures.withUnsafeMutableBufferPointer { failureSlots in
                 DispatchQueue.concurrentPerform(iterations: count) { index in
@@ -94,7 +90,7 @@ public struct CheckRunner {
                         var copy = template
                         var body = OutputBytes()
                         let counts = try runOnOwnConnection(benchmark.checks[index], index: index, columns: layouts[index],
-                                                            path: path, renderer: &copy, into: &body)
+                                                            renderer: &copy, into: &body)
                         sectionSlots[index] = (copy, body, counts)
                     } catch {
                         failureSlots[index] = error
@@ -114,35 +110,32 @@ public struct CheckRunner {
         return (summary, renderer.document(summary: summary, body: body))
     }
 
-    private func runOnOwnConnection<Renderer: CheckRenderer>(_ check: CheckDefinition, index: Int, columns: CheckColumns, path: String,
+    private func runOnOwnConnection<Renderer: CheckRenderer>(_ check: CheckDefinition, index: Int, columns: CheckColumns,
                                                              renderer: inout Renderer, into body: inout OutputBytes) throws -> StatusCounts {
-        var connection: OpaquePointer?
-        guard sqlite3_open_v2(path, &connection, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nil) == SQLITE_OK, let connection else {
-            sqlite3_close(connection)
-            throw UsageError("cannot open \(path) to run \(check.id)")
-        }
-        defer { sqlite3_close(connection) }
-        sqlite3_busy_timeout(connection, 5000)
-        let statement = try prepare(check, connection: connection)
+        let connection = try database.untrustedConnection()
+        let statement = try prepare(check, on: connection)
         defer { sqlite3_finalize(statement) }
-        return try run(check, index: index, statement: statement, columns: columns, connection: connection, renderer: &renderer, into: &body)
+        return try run(check, index: index, statement: statement, columns: columns, connection: connection.handle, renderer: &renderer, into: &body)
     }
 
-    private func prepare(_ check: CheckDefinition, connection: OpaquePointer) throws -> OpaquePointer {
-        var statement: OpaquePointer?
-        var tail: UnsafePointer<CChar>?
-        let code = check.sql.withCString { sqlite3_prepare_v2(connection, $0, -1, &statement, &tail) }
-        guard code == SQLITE_OK, let statement else {
-            throw UsageError("\(check.path): the check's SQL failed: \(String(cString: sqlite3_errmsg(connection)))")
+    /// Prepares a check's one statement on a hardened connection.
+    private func prepare(_ check: CheckDefinition, on connection: UntrustedSQLConnection) throws -> OpaquePointer {
+        let prepared: (statement: OpaquePointer?, rest: String)
+        do {
+            prepared = try connection.prepare(check.sql)
+        } catch let error as CommandFailure {
+            throw CommandFailure("\(check.path): the check's \(error.message)")
         }
-        let rest = tail.map { String(cString: $0) } ?? ""
-        guard rest.isOnlyWhitespaceAndComments else {
+        guard let statement = prepared.statement else {
+            throw CommandFailure("\(check.path): the check holds no SQL statement")
+        }
+        guard prepared.rest.isOnlyWhitespaceAndComments else {
             sqlite3_finalize(statement)
-            throw UsageError("\(check.path): a check must be one SQL statement")
+            throw CommandFailure("\(check.path): a check must be one SQL statement")
         }
         guard sqlite3_column_count(statement) > 0 else {
             sqlite3_finalize(statement)
-            throw UsageError("\(check.path): the check's SQL returns no columns")
+            throw CommandFailure("\(check.path): the check's SQL returns no columns")
         }
         return statement
     }
@@ -159,7 +152,7 @@ public struct CheckRunner {
             let code = sqlite3_step(statement)
             if code == SQLITE_DONE { break }
             guard code == SQLITE_ROW else {
-                throw UsageError("\(check.path): the check's SQL failed: \(String(cString: sqlite3_errmsg(connection)))")
+                throw CommandFailure("\(check.path): the check's SQL failed: \(String(cString: sqlite3_errmsg(connection)))")
             }
             row.reset()
             for column in 0..<columnCount {
@@ -181,7 +174,7 @@ public struct CheckRunner {
                 row.append(kind: kind, bytes: UnsafeBufferPointer(start: text, count: length))
             }
             guard var status = row.withCell(columns.status, { CheckStatus(bytes: $0) }), status != .waived else {
-                throw UsageError("\(check.path): status '\(row.string(columns.status))' is not one of ok, alarm, skip, info, error")
+                throw CommandFailure("\(check.path): status '\(row.string(columns.status))' is not one of ok, alarm, skip, info, error")
             }
             if status.isFinding && !waivers.isEmpty && waivers[WaiverStore.key(check.id, row.string(columns.resource))] != nil {
                 status = .waived
@@ -217,25 +210,32 @@ extension String {
     }
 }
 
-/// Runs arbitrary SQL and returns its rows as cells.
+/// Runs SQL that invdb did not write (`invdb query`) on a hardened read-only connection and
+/// returns its rows as cells.
 public enum QueryRunner {
-    /// Runs `sql` (one or more statements; the rows of the last one that returns rows) on a
-    /// read-only database.
+    /// Runs `sql` (one or more statements; the rows of the last one that returns rows).
+    ///
+    /// - Throws: `CommandFailure` with SQLite's message when a statement fails or is not allowed
+    ///   (anything that writes, attaches, or calls a denied function).
     public static func run(sql: String, database: InvDatabase) throws -> ResultTable {
-        try database.queue.read { db in try fetch(sql: sql, db: db) }
-    }
-
-    static func fetch(sql: String, db: Database) throws -> ResultTable {
+        let connection = try database.untrustedConnection()
         var result = ResultTable(columns: [], rows: [])
-        let statements = try db.allStatements(sql: sql)
-        while let statement = try statements.next() {
-            let cursor = try Row.fetchCursor(statement)
+        var rest = sql
+        while !rest.isOnlyWhitespaceAndComments {
+            let prepared = try connection.prepare(rest)
+            rest = prepared.rest
+            guard let statement = prepared.statement else { continue }
+            defer { sqlite3_finalize(statement) }
+            let count = sqlite3_column_count(statement)
             var rows: [[CellValue]] = []
-            while let row = try cursor.next() {
-                rows.append(row.databaseValues.map(CellValue.init))
+            while true {
+                let code = sqlite3_step(statement)
+                if code == SQLITE_DONE { break }
+                guard code == SQLITE_ROW else { throw CommandFailure("the SQL failed: \(connection.errorMessage)") }
+                rows.append((0..<count).map { CellValue(statement: statement, column: $0) })
             }
-            if !statement.columnNames.isEmpty {
-                result = ResultTable(columns: statement.columnNames, rows: rows)
+            if count > 0 {
+                result = ResultTable(columns: (0..<count).map { String(cString: sqlite3_column_name(statement, $0)) }, rows: rows)
             }
         }
         return result
@@ -243,13 +243,17 @@ public enum QueryRunner {
 }
 
 extension CellValue {
-    init(_ value: DatabaseValue) {
-        switch value.storage {
-        case .null: self = .null
-        case .int64(let number): self = .integer(number)
-        case .double(let number): self = .real(number)
-        case .string(let text): self = .text(text)
-        case .blob(let data): self = .text("<\(data.count) bytes>")
+    /// The value of `column` in the current row of `statement`.
+    init(statement: OpaquePointer, column: Int32) {
+        switch sqlite3_column_type(statement, column) {
+        case SQLITE_NULL: self = .null
+        case SQLITE_INTEGER: self = .integer(sqlite3_column_int64(statement, column))
+        case SQLITE_FLOAT: self = .real(sqlite3_column_double(statement, column))
+        case SQLITE_BLOB: self = .text("<\(sqlite3_column_bytes(statement, column)) bytes>")
+        default:
+            let text = sqlite3_column_text(statement, column)
+            let count = Int(sqlite3_column_bytes(statement, column))
+            self = .text(text.map { String(decoding: UnsafeBufferPointer(start: $0, count: count), as: UTF8.self) } ?? "")
         }
     }
 }

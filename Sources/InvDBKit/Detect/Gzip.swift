@@ -2,6 +2,9 @@ import CZlib
 
 /// gzip (and zlib) decompression through the system zlib.
 public enum Gzip {
+    /// The error of data that inflates past its limit.
+    public static let tooLarge = DecodeError("gzip data inflates past its size limit (a decompression bomb?)")
+
     /// True when `bytes` start with the gzip magic number.
     public static func isCompressed(_ bytes: [UInt8]) -> Bool {
         bytes.count >= 2 && bytes[0] == 0x1F && bytes[1] == 0x8B
@@ -39,7 +42,7 @@ public enum Gzip {
         }
         switch status {
         case Z_STREAM_END: return output
-        case Z_MEM_ERROR: throw DecodeError("gzip data inflates past \(limit >> 20) MB")
+        case Z_MEM_ERROR: throw tooLarge
         default: throw DecodeError("gzip data is corrupt or truncated")
         }
     }

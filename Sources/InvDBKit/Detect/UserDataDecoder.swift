@@ -1,5 +1,4 @@
 import Foundation
-import Yams
 
 /// One text that came out of decoding: the user data itself, a MIME part, a cloud-config
 /// `write_files` entry, or a blob nested in a script.
@@ -16,110 +15,167 @@ public struct DecodedDocument: Equatable, Sendable {
 /// The result of decoding one instance's user data.
 public struct UserDataDecoding: Sendable {
     public var documents: [DecodedDocument] = []
-    /// Layers that could not be decoded: the instance gets `error`, never a silent pass.
+    /// Layers that could not be decoded, or a budget that ran out: the instance gets `error`,
+    /// never a silent pass. Messages hold positions and sizes, never decoded text.
     public var errors: [String] = []
+}
+
+/// How much decoding one instance's user data may cost. AWS caps user data at 16 KB, so real
+/// user data stays far below every limit; a decompression bomb, a YAML alias bomb or thousands
+/// of nested parts run into one, and the instance is `error` ("not fully decoded").
+public struct UserDataBudget: Sendable {
+    /// Bytes produced by all layers together (gzip, base64, MIME parts, write_files).
+    public var decodedBytes = 32 << 20
+    /// Layers inside one another.
+    public var depth = 8
+    /// Documents (MIME parts, write_files entries, nested blobs) in all.
+    public var documents = 256
+
+    public init() {}
 }
 
 /// Peels every layer of EC2 user data before anything looks at it: the API's base64, gzip,
 /// MIME multipart (cloud-init) with base64 or quoted-printable parts, `#cloud-config`
-/// `write_files` content (base64, gzip), and base64-gzip blobs nested in scripts.
+/// `write_files` content (base64, gzip), and base64-gzip blobs nested in scripts, within a
+/// `UserDataBudget`.
 public enum UserDataDecoder {
-    private static let maximumDepth = 8
-
     /// Decodes the `UserData.Value` of describe-instance-attribute (one base64 layer over the
     /// bytes given at launch).
-    public static func decode(apiValue: String) -> UserDataDecoding {
-        var result = UserDataDecoding()
+    public static func decode(apiValue: String, budget: UserDataBudget = UserDataBudget()) -> UserDataDecoding {
+        var state = State(budget: budget)
         guard let bytes = Data(base64Encoded: apiValue, options: .ignoreUnknownCharacters) else {
-            result.errors.append("user-data: the API value is not base64")
-            return result
+            state.result.errors.append("user-data: the API value is not base64")
+            return state.result
         }
-        peel(Array(bytes), name: "user-data", path: nil, layers: ["base64"], depth: 0, into: &result)
-        return result
+        state.peel(Array(bytes), name: "user-data", path: nil, layers: ["base64"], depth: 0)
+        return state.result
     }
 
-    static func peel(_ bytes: [UInt8], name: String, path: String?, layers: [String], depth: Int, into result: inout UserDataDecoding) {
-        guard depth < maximumDepth else {
-            result.errors.append("\(name): more than \(maximumDepth) nested layers")
-            return
+    /// The decoding under way, with what is left of the budget.
+    struct State {
+        var result = UserDataDecoding()
+        let budget: UserDataBudget
+        var bytesLeft: Int
+        var documentsLeft: Int
+        var exhausted = false
+
+        init(budget: UserDataBudget) {
+            self.budget = budget
+            bytesLeft = budget.decodedBytes
+            documentsLeft = budget.documents
         }
-        if Gzip.isCompressed(bytes) {
-            do {
-                let inflated = try Gzip.decompress(bytes)
-                peel(inflated, name: name, path: path, layers: layers + ["gzip"], depth: depth + 1, into: &result)
-            } catch {
-                result.errors.append("\(name): \(error)")
+
+        /// Takes `count` decoded bytes from the budget; false (and an error, once) when it runs out.
+        mutating func spend(_ count: Int, name: String) -> Bool {
+            bytesLeft -= count
+            if bytesLeft < 0 { return stop("\(name): decoding stopped after \(budget.decodedBytes >> 20) MB of decoded data (a decompression bomb?); the rest is not checked") }
+            return true
+        }
+
+        mutating func newDocument(_ name: String) -> Bool {
+            documentsLeft -= 1
+            if documentsLeft < 0 { return stop("\(name): decoding stopped after \(budget.documents) parts and files; the rest is not checked") }
+            return true
+        }
+
+        private mutating func stop(_ message: String) -> Bool {
+            if !exhausted { result.errors.append(message) }
+            exhausted = true
+            return false
+        }
+
+        mutating func peel(_ bytes: [UInt8], name: String, path: String?, layers: [String], depth: Int) {
+            guard !exhausted else { return }
+            guard depth < budget.depth else {
+                result.errors.append("\(name): more than \(budget.depth) nested layers; not checked further")
+                return
             }
-            return
-        }
-        guard let text = String(validating: bytes, as: UTF8.self) else {
-            result.errors.append("\(name): binary data that is neither gzip nor UTF-8 text")
-            return
-        }
-        if let multipart = MIMEMultipart.parse(text) {
-            for (index, part) in multipart.enumerated() {
-                let partName = "\(name)/part \(index + 1)" + (part.filename.map { " (\($0))" } ?? "")
-                switch part.body {
-                case .success(let body):
-                    peel(body, name: partName, path: part.filename, layers: layers + ["mime"] + part.encodings, depth: depth + 1, into: &result)
-                case .failure(let error):
-                    result.errors.append("\(partName): \(error)")
+            if Gzip.isCompressed(bytes) {
+                do {
+                    let inflated = try Gzip.decompress(bytes, limit: max(bytesLeft, 0))
+                    guard spend(inflated.count, name: name) else { return }
+                    peel(inflated, name: name, path: path, layers: layers + ["gzip"], depth: depth + 1)
+                } catch let error as DecodeError where error == Gzip.tooLarge {
+                    _ = spend(bytesLeft + 1, name: name)
+                } catch {
+                    result.errors.append("\(name): \(error)")
                 }
+                return
             }
-            return
+            guard let text = String(validating: bytes, as: UTF8.self) else {
+                result.errors.append("\(name): binary data that is neither gzip nor UTF-8 text")
+                return
+            }
+            if let multipart = MIMEMultipart.parse(text) {
+                for (index, part) in multipart.enumerated() {
+                    let partName = "\(name)/part \(index + 1)" + (part.filename.map { " (\(SafeText.quote($0, limit: 80)))" } ?? "")
+                    guard newDocument(partName) else { return }
+                    switch part.body {
+                    case .success(let body):
+                        guard spend(body.count, name: partName) else { return }
+                        peel(body, name: partName, path: part.filename, layers: layers + ["mime"] + part.encodings, depth: depth + 1)
+                    case .failure(let error):
+                        result.errors.append("\(partName): \(error)")
+                    }
+                }
+                return
+            }
+            if let whole = UserDataDecoder.wholeBase64(bytes) {
+                guard spend(whole.count, name: name) else { return }
+                peel(whole, name: name, path: path, layers: layers + ["base64"], depth: depth + 1)
+                return
+            }
+            result.documents.append(DecodedDocument(name: name, path: path, text: text, layers: layers))
+            if text.hasPrefix("#cloud-config") {
+                // write_files entries are decoded by their declared encoding; their blobs are not
+                // looked for again as nested ones (that would report each key twice).
+                peelCloudConfig(text, name: name, layers: layers + ["cloud-config"], depth: depth)
+                return
+            }
+            for (index, blob) in UserDataDecoder.nestedGzipBlobs(text).enumerated() {
+                let blobName = "\(name)/nested \(index + 1)"
+                guard newDocument(blobName), spend(blob.count, name: blobName) else { return }
+                peel(blob, name: blobName, path: nil, layers: layers + ["base64"], depth: depth + 1)
+            }
         }
-        if let whole = wholeBase64(bytes) {
-            peel(whole, name: name, path: path, layers: layers + ["base64"], depth: depth + 1, into: &result)
-            return
-        }
-        result.documents.append(DecodedDocument(name: name, path: path, text: text, layers: layers))
-        if text.hasPrefix("#cloud-config") {
-            // write_files entries are decoded by their declared encoding; their blobs are not
-            // looked for again as nested ones (that would report each key twice).
-            peelCloudConfig(text, name: name, layers: layers + ["cloud-config"], depth: depth, into: &result)
-            return
-        }
-        for (index, blob) in nestedGzipBlobs(text).enumerated() {
-            peel(blob, name: "\(name)/nested \(index + 1)", path: nil, layers: layers + ["base64"], depth: depth + 1, into: &result)
-        }
-    }
 
-    private static func peelCloudConfig(_ text: String, name: String, layers: [String], depth: Int, into result: inout UserDataDecoding) {
-        let config: Any?
-        do {
-            config = try Yams.load(yaml: text)
-        } catch {
-            result.errors.append("\(name): #cloud-config is not valid YAML (\(String(describing: error).prefix(120)))")
-            return
-        }
-        guard let files = (config as? [String: Any])?["write_files"] as? [Any] else { return }
-        for (index, entry) in files.enumerated() {
-            guard let file = entry as? [String: Any] else { continue }
-            let path = file["path"] as? String
-            let entryName = "\(name)/write_files:\(path ?? "#\(index + 1)")"
-            let content = file["content"].map { "\($0)" } ?? ""
-            let encoding = (file["encoding"] as? String ?? "text/plain").lowercased()
-            var bytes = Array(content.utf8)
-            var entryLayers = layers + ["write_files"]
-            if ["b64", "base64", "gz+b64", "gz+base64", "gzip+b64", "gzip+base64"].contains(encoding) {
-                guard let decoded = Data(base64Encoded: content, options: .ignoreUnknownCharacters) else {
-                    result.errors.append("\(entryName): content is not base64 (encoding \(encoding))")
+        private mutating func peelCloudConfig(_ text: String, name: String, layers: [String], depth: Int) {
+            let files: [CloudConfig.WriteFile]
+            do {
+                files = try CloudConfig.writeFiles(text)
+            } catch {
+                // The message holds a position, never the document's text.
+                result.errors.append("\(name): #cloud-config is not readable YAML (\(error.message))")
+                return
+            }
+            for (index, file) in files.enumerated() {
+                let entryName = "\(name)/write_files:\(file.path.map { SafeText.quote($0, limit: 200) } ?? "#\(index + 1)")"
+                guard newDocument(entryName) else { return }
+                let content = file.content ?? ""
+                let encoding = (file.encoding ?? "text/plain").lowercased()
+                var bytes = Array(content.utf8)
+                var entryLayers = layers + ["write_files"]
+                if ["b64", "base64", "gz+b64", "gz+base64", "gzip+b64", "gzip+base64"].contains(encoding) {
+                    guard let decoded = Data(base64Encoded: content, options: .ignoreUnknownCharacters) else {
+                        result.errors.append("\(entryName): content is not base64 (encoding \(SafeText.quote(encoding, limit: 20)))")
+                        continue
+                    }
+                    bytes = Array(decoded)
+                    entryLayers.append("base64")
+                }
+                if encoding.hasPrefix("gz") && !Gzip.isCompressed(bytes) {
+                    result.errors.append("\(entryName): encoding \(SafeText.quote(encoding, limit: 20)) but the content is not gzip")
                     continue
                 }
-                bytes = Array(decoded)
-                entryLayers.append("base64")
+                guard spend(bytes.count, name: entryName) else { return }
+                peel(bytes, name: entryName, path: file.path, layers: entryLayers, depth: depth + 1)
             }
-            if encoding.hasPrefix("gz") && !Gzip.isCompressed(bytes) {
-                result.errors.append("\(entryName): encoding \(encoding) but the content is not gzip")
-                continue
-            }
-            peel(bytes, name: entryName, path: path, layers: entryLayers, depth: depth + 1, into: &result)
         }
     }
 
     /// The decoded bytes when the whole text is one base64 blob that decodes to gzip or text
     /// (user data base64-encoded twice, a MIME part without its header).
-    private static func wholeBase64(_ bytes: [UInt8]) -> [UInt8]? {
+    static func wholeBase64(_ bytes: [UInt8]) -> [UInt8]? {
         guard bytes.count >= 24, bytes.allSatisfy({
             ($0 >= 48 && $0 <= 57) || ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122)
                 || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "=") || $0 == 0x0A || $0 == 0x0D
@@ -135,7 +191,7 @@ public enum UserDataDecoder {
     private static let nestedGzipPattern = try! NSRegularExpression(pattern: #"H4sI[A-Za-z0-9+/=]{16,}"#)
 
     /// base64-encoded gzip blobs inside a script (`echo H4sI… | base64 -d | gunzip > …`).
-    private static func nestedGzipBlobs(_ text: String) -> [[UInt8]] {
+    static func nestedGzipBlobs(_ text: String) -> [[UInt8]] {
         guard text.contains("H4sI") else { return [] }
         let nsText = text as NSString
         return nestedGzipPattern.matches(in: text, range: NSRange(location: 0, length: nsText.length)).compactMap { match in

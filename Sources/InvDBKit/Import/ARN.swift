@@ -38,3 +38,20 @@ public enum AWSRegion {
         return nil
     }
 }
+
+/// AWS account ids.
+public enum AWSAccount {
+    /// True for exactly twelve ASCII digits.
+    public static func isValid(_ text: String) -> Bool {
+        text.utf8.count == 12 && text.utf8.allSatisfy { $0 >= 48 && $0 <= 57 }
+    }
+}
+
+extension AWSRegion {
+    /// True for a region name such as `us-east-1` or `us-gov-west-1` (ASCII lower-case words and
+    /// a number).
+    public static func isValidName(_ text: String) -> Bool {
+        text.utf8.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == UInt8(ascii: "-") }
+            && fromAvailabilityZone(text + "a") == text
+    }
+}

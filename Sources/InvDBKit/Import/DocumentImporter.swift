@@ -9,10 +9,15 @@ protocol DocumentImporter: AnyObject {
     func endDocument(file: FileImport) throws
     /// Called after the whole file was read.
     func finish(file: FileImport) throws
+    /// Whether the reader redacts secrets from strings before this importer sees them (true for
+    /// everything stored as read; false for scanner reports, whose importers fingerprint the
+    /// secrets themselves and store only what `CredentialWriter` scrubs).
+    var scrubsStrings: Bool { get }
 }
 
 extension DocumentImporter {
     func endDocument(file: FileImport) throws {}
+    var scrubsStrings: Bool { true }
 }
 
 /// What an import run knows about the file being imported.
@@ -21,6 +26,8 @@ final class FileImport {
     let importId: Int
     let run: ImportRun
     var counts = RowCounts()
+    /// Redacts secrets from the file's strings as the reader reads them (see `CredentialScrubber`).
+    let scrubber = CredentialScrubber()
     /// The account and region the data turned out to belong to (first one seen).
     var account: String?
     var region: String?
@@ -35,6 +42,21 @@ final class FileImport {
     func noteOrigin(account: String?, region: String? = nil) {
         if self.account == nil { self.account = account }
         if self.region == nil { self.region = region }
+    }
+
+    /// A line number reported by a scanner (`field` names it in the error), nil when absent.
+    ///
+    /// - Throws: `InputError` when it is not an integer from 0 to 2^31-1 (a 26-digit line
+    ///   number is an error, never a wrapped value).
+    func lineNumber(_ value: JSONValue?, at field: String) throws -> Int? {
+        guard let value, value != .null else { return nil }
+        do {
+            return try value.integer(in: 0...Int(Int32.max))
+        } catch .wrongType(let found) {
+            throw InputError(.invalidRecord, file: path, message: "\(field) should be a line number, found \(found)")
+        } catch .outOfRange {
+            throw InputError(.invalidRecord, file: path, message: "\(field) is out of range for a line number (0 to 2147483647)")
+        }
     }
 
     /// A location inside this file.

@@ -1,7 +1,9 @@
 import GRDB
 
 /// Writes EC2 instances and their child rows, and keeps the snapshot rule: all describe-instances
-/// data for one account and region in one run is one snapshot, which replaces the previous one.
+/// data for one account and region in one run is one snapshot, which replaces the previous one
+/// at the end of the run — unless the run brought only pages with a `NextToken` (an incomplete
+/// listing), which add to the current instances without retiring the others.
 ///
 /// One writer serves a whole run (snapshots span files). Its in-memory state is saved with
 /// `checkpoint()` before each file and put back with `restore(_:)` when that file's savepoint
@@ -20,6 +22,8 @@ final class EC2InventoryWriter {
         /// then need no clean-up, the fast path of a first import.
         var replacesEarlierRows: Bool
         var instanceIds: Set<String> = []
+        /// Some page of the listing had no `NextToken`: the listing is complete.
+        var hasLastPage = false
     }
 
     /// The writer's in-memory state, saved before each file.
@@ -35,7 +39,6 @@ final class EC2InventoryWriter {
     private let runId: Int
     private let insertSnapshot: PreparedStatement
     private let placeHasRows: PreparedStatement
-    private let retirePlace: PreparedStatement
     private let insertInstance: PreparedStatement
     private let insertTag: PreparedStatement
     private let insertSecurityGroup: PreparedStatement
@@ -48,7 +51,6 @@ final class EC2InventoryWriter {
         self.runId = runId
         insertSnapshot = try PreparedStatement(db, "INSERT INTO ec2_snapshots(run_id, account_id, region) VALUES (?, ?, ?)")
         placeHasRows = try PreparedStatement(db, "SELECT EXISTS(SELECT 1 FROM ec2_instances WHERE is_current IN (0, 1) AND account_id = ? AND region = ?)")
-        retirePlace = try PreparedStatement(db, "UPDATE ec2_instances SET is_current = 0 WHERE account_id = ? AND region = ? AND is_current = 1")
         insertInstance = try PreparedStatement(db, """
         INSERT OR REPLACE INTO ec2_instances(instance_id, account_id, region, availability_zone, reservation_id,
             state, state_reason, instance_type, image_id, vpc_id, subnet_id, private_ip, public_ip, private_dns,
@@ -77,17 +79,14 @@ final class EC2InventoryWriter {
 
     func restore(_ saved: State) { state = saved }
 
-    /// The snapshot of `place` in this run, taken (and the place's earlier instances retired
-    /// from "current") the first time the place is seen.
+    /// The snapshot of `place` in this run, taken the first time the place is seen (its earlier
+    /// instances are retired from "current" at the end of the run, by `finishRun`).
     func snapshot(for place: Place, counts: inout RowCounts) throws -> Int {
         if let existing = state.snapshots[place] { return existing.id }
         try insertSnapshot.bind(runId).bind(place.account).bind(place.region).run()
         let id = Int(db.lastInsertedRowID)
         counts.add("ec2_snapshots")
         let hadRows = try placeHasRows.bind(place.account).bind(place.region).fetchInt() == 1
-        if hadRows {
-            try retirePlace.bind(place.account).bind(place.region).run()
-        }
         state.snapshots[place] = Snapshot(id: id, replacesEarlierRows: hadRows)
         return id
     }
@@ -97,7 +96,6 @@ final class EC2InventoryWriter {
     func write(instance tape: JSONTape, fields f: InstanceFields, account: String, reservationId: String?,
                regionFallback: String?, importId: Int, location: RecordLocation,
                counts: inout RowCounts) throws -> String? {
-        guard f.isObject else { throw location.invalid("expected an instance object") }
         guard let instanceId = tape.nonEmptyString(f.instanceId) else {
             throw location.invalid("InstanceId is missing or not a non-empty string")
         }
@@ -126,7 +124,7 @@ final class EC2InventoryWriter {
                 .bind(view, f.instanceType).bind(view, f.imageId).bind(view, f.vpcId).bind(view, f.subnetId)
                 .bind(view, f.privateIp).bind(view, f.publicIp).bind(view, f.privateDns).bind(view, f.publicDns)
                 .bind(view, f.launchTime).bind(view, f.platform).bind(view, f.platformDetails).bind(view, f.architecture)
-                .bind(view, f.keyName).bind(view, f.httpTokens).bind(view, f.httpEndpoint).bindInt(view, f.hopLimit)
+                .bind(view, f.keyName).bind(view, f.httpTokens).bind(view, f.httpEndpoint).bind(f.hopLimit)
                 .bind(view, f.profileArn).bind(view, f.profileId)
                 .bind(view, f.nameTagValue, emptyIsNull: false).bind(snapshotId).bind(importId)
                 .bindStaticText(view.bytes)
@@ -159,7 +157,7 @@ final class EC2InventoryWriter {
         guard let interfaceId = tape.nonEmptyString(i.id) else { return }
         try insertInterface
             .bind(interfaceId).bind(instanceId)
-            .bindInt(view, i.deviceIndex).bind(view, i.attachmentId, emptyIsNull: false)
+            .bind(i.deviceIndex).bind(view, i.attachmentId, emptyIsNull: false)
             .bind(view, i.status, emptyIsNull: false).bind(view, i.subnetId).bind(view, i.vpcId).bind(view, i.macAddress)
             .bind(view, i.privateIp).bind(view, i.publicIp).bind(view, i.ownerId).bind(view, i.description)
             .run()
@@ -167,7 +165,7 @@ final class EC2InventoryWriter {
         for address in i.addresses where tape.isNonEmptyString(address.ip) {
             try insertAddress
                 .bind(interfaceId).bind(instanceId).bind("ipv4").bind(view, address.ip)
-                .bind(tape.bool(address.primary) ?? false).bind(view, address.publicIp).bind(view, address.dns)
+                .bind(address.primary).bind(view, address.publicIp).bind(view, address.dns)
                 .run()
             counts.add("ec2_network_interface_ips")
         }
@@ -185,11 +183,35 @@ final class EC2InventoryWriter {
         touchedPlaces.insert(place)
     }
 
-    /// Stores each snapshot's instance count. Call once, at the end of the run.
-    func finishRun() throws {
-        for snapshot in state.snapshots.values {
-            try db.execute(sql: "UPDATE ec2_snapshots SET instance_count = ? WHERE snapshot_id = ?",
-                           arguments: [snapshot.instanceIds.count, snapshot.id])
+    /// Notes that a file of the run listed `places`, and whether it was a last page (no
+    /// `NextToken`).
+    func notePages(of places: Set<Place>, isLastPage: Bool) {
+        guard isLastPage else { return }
+        for place in places { state.snapshots[place]?.hasLastPage = true }
+    }
+
+    /// Retires the instances each complete snapshot of the run no longer holds, and stores each
+    /// snapshot's instance count and completeness. Call once, at the end of the run; returns a
+    /// warning for each incomplete listing.
+    func finishRun() throws -> [String] {
+        var warnings: [String] = []
+        for (place, snapshot) in state.snapshots.sorted(by: { $0.value.id < $1.value.id }) {
+            if snapshot.hasLastPage && snapshot.replacesEarlierRows {
+                try db.execute(sql: """
+                    UPDATE ec2_instances SET is_current = 0
+                    WHERE account_id = ? AND region = ? AND is_current = 1 AND snapshot_id != ?
+                    """, arguments: [place.account, place.region, snapshot.id])
+            } else if !snapshot.hasLastPage {
+                let kept = try Int.fetchOne(db, sql: """
+                    SELECT count(*) FROM ec2_instances WHERE account_id = ? AND region = ? AND is_current = 1 AND snapshot_id != ?
+                    """, arguments: [place.account, place.region, snapshot.id]) ?? 0
+                warnings.append("the describe-instances listing of \(place.account) \(place.region) is incomplete (every page has a NextToken): "
+                                + "its \(snapshot.instanceIds.count) instances were added, and the \(kept) current instances it does not name were kept "
+                                + "as current; import every page of the listing in one run to replace them")
+            }
+            try db.execute(sql: "UPDATE ec2_snapshots SET instance_count = ?, is_complete = ? WHERE snapshot_id = ?",
+                           arguments: [snapshot.instanceIds.count, snapshot.hasLastPage, snapshot.id])
         }
+        return warnings
     }
 }

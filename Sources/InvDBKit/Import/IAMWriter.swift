@@ -67,7 +67,7 @@ final class IAMWriter {
         }
         try upsertRole.bind(arn).bind(account).bind(try location.requiredString(role, "RoleName"))
             .bind(role["RoleId"]?.string).bind(role["Path"]?.string).bind(role["CreateDate"]?.string)
-            .bind(role["Description"]?.string).bind(role["MaxSessionDuration"]?.int)
+            .bind(try location.optionalString(role, "Description")).bind(try location.optionalInt(role, "MaxSessionDuration"))
             .bind(policy?.minifiedJSON).bind(TrustPolicy.trustsEC2(policy)).bind(importId).run()
         counts.add("iam_roles")
         return arn

@@ -24,9 +24,7 @@ public struct ImportOptions: Sendable {
 public enum FileOutcome: Sendable {
     /// Imported: its kind and the rows it wrote.
     case imported(path: String, kind: InputKind, counts: RowCounts)
-    /// The same bytes were imported before; nothing changed.
-    case unchanged(path: String, kind: InputKind)
-    /// Found in a folder, and not an input invdb knows.
+    /// Found in a folder, and not an input invdb knows (or not a regular file).
     case skipped(path: String, reason: String)
     /// Bad input (only with `--keep-going`; otherwise the run fails).
     case failed(InputError)

@@ -36,11 +36,11 @@ final class ImportRun {
     }
 
     /// Completes a file's import record: its kind, hash, size and the rows it wrote.
-    func completeFile(_ file: FileImport, kind: String, sha256: String, byteCount: Int) throws {
+    func completeFile(_ file: FileImport, kind: ImportRecordKind, sha256: String, byteCount: Int) throws {
         try db.execute(sql: """
             UPDATE imports SET sha256 = ?, kind = ?, account_id = ?, region = ?, byte_count = ?, row_counts = ?
             WHERE import_id = ?
-            """, arguments: [sha256, kind, file.account, file.region, byteCount, file.counts.json, file.importId])
+            """, arguments: [sha256, kind.rawValue, file.account, file.region, byteCount, file.counts.json, file.importId])
     }
 
     /// A statement prepared once per run.
@@ -63,9 +63,14 @@ final class ImportRun {
         warnings.append(message)
     }
 
+    /// Forgets the warnings of a file whose import was rolled back.
+    func dropWarnings(after count: Int) {
+        if warnings.count > count { warnings.removeLast(warnings.count - count) }
+    }
+
     /// Work done once at the end of the run, after every file.
     func finish() throws {
-        try ec2.finishRun()
+        for warning in try ec2.finishRun() { warn(warning) }
         // Associations name no region; take it from the instance when the run or an earlier one had it.
         try db.execute(sql: """
             UPDATE ec2_instance_profile_associations

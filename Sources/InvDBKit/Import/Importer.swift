@@ -34,35 +34,15 @@ public final class Importer {
         var inputs: [Input] = []
         for path in paths {
             do {
-                inputs += try Self.expand(path)
+                inputs += try Self.expand(path, skipped: &summary.outcomes)
             } catch let error as InputError where options.keepGoing {
                 summary.outcomes.append(.failed(error))
             }
         }
-        try database.queue.write { db in
+        try database.write { db in
             let run = try ImportRun(db: db, options: options, databasePath: database.path)
-            var freshPlaces: Set<EC2InventoryWriter.Place> = []
-            var unchangedListings: [(input: Input, places: Set<EC2InventoryWriter.Place>)] = []
             for input in inputs {
-                let (outcome, touched) = try importInSavepoint(input, run: run, db: db, reimport: false)
-                switch outcome {
-                case .imported: freshPlaces.formUnion(touched)
-                case .unchanged(_, .ec2DescribeInstances): unchangedListings.append((input, touched))
-                default: break
-                }
-                summary.outcomes.append(outcome)
-            }
-            // Pages of one listing make one snapshot: an already-imported page given together
-            // with new pages of the same account and region still belongs to the new snapshot.
-            for listing in unchangedListings where !listing.places.isDisjoint(with: freshPlaces) {
-                guard listing.input.path != "-" else {
-                    run.warn("-: standard input repeats an earlier import and cannot be read twice; its instances are not in the new snapshot")
-                    continue
-                }
-                let (outcome, _) = try importInSavepoint(listing.input, run: run, db: db, reimport: true)
-                if let index = summary.outcomes.firstIndex(where: { if case .unchanged(listing.input.path, _) = $0 { return true } else { return false } }) {
-                    summary.outcomes[index] = outcome
-                }
+                summary.outcomes.append(try importInSavepoint(input, run: run, db: db))
             }
             try run.finish()
             summary.warnings = run.warnings
@@ -70,34 +50,30 @@ public final class Importer {
         return summary
     }
 
-    /// Imports one file in a savepoint of its own; returns what happened and the places
-    /// (account and region) whose instances the file held.
-    private func importInSavepoint(_ input: Input, run: ImportRun, db: Database,
-                                   reimport: Bool) throws -> (FileOutcome, Set<EC2InventoryWriter.Place>) {
+    /// Imports one file in a savepoint of its own and says what happened.
+    private func importInSavepoint(_ input: Input, run: ImportRun, db: Database) throws -> FileOutcome {
         let saved = run.ec2.checkpoint()
+        let savedWarnings = run.warnings.count
         run.ec2.touchedPlaces = []
         var outcome: FileOutcome = .skipped(path: input.path, reason: "")
         do {
             try db.inSavepoint {
-                outcome = try importFile(input, run: run, db: db, reimport: reimport)
-                if case .imported = outcome { return .commit }
-                return .rollback
+                outcome = try importFile(input, run: run, db: db)
+                return .commit
             }
         } catch let error as InputError {
             run.ec2.restore(saved)
+            run.dropWarnings(after: savedWarnings)
             if !input.explicit && error.isSkippableInFolder {
-                return (.skipped(path: input.path, reason: error.message), [])
+                return .skipped(path: input.path, reason: error.message)
             }
-            if options.keepGoing { return (.failed(error), []) }
+            if options.keepGoing { return .failed(error) }
             throw error
         }
-        let touched = run.ec2.touchedPlaces
-        if case .imported = outcome { return (outcome, touched) }
-        run.ec2.restore(saved)
-        return (outcome, touched)
+        return outcome
     }
 
-    private func importFile(_ input: Input, run: ImportRun, db: Database, reimport: Bool) throws -> FileOutcome {
+    private func importFile(_ input: Input, run: ImportRun, db: Database) throws -> FileOutcome {
         let source = try ByteSource(path: input.path)
         if let onProgress {
             let expected = source.expectedSize
@@ -105,14 +81,16 @@ public final class Importer {
         }
         let reader = JSONStreamReader(source: source)
         if try reader.peekPrefix(CredentialReportCSV.header.utf8.count) == Array(CredentialReportCSV.header.utf8) {
-            return try importCredentialReportCSV(input, reader: reader, run: run, db: db, reimport: reimport)
+            return try importCredentialReportCSV(input, reader: reader, run: run)
         }
         try sniff(reader)
 
         let file = try run.beginFile(path: input.path)
+        reader.scrubber = file.scrubber
 
         if try reader.peekValueStart() == .array {
-            return try importArray(reader: reader, file: file, source: source, db: db, reimport: reimport)
+            reader.scrubber = nil   // scanner reports: the importer reads the secrets itself, to fingerprint them
+            return try importArray(reader: reader, file: file, source: source)
         }
         var kind: InputKind?
         var importer: DocumentImporter?
@@ -120,13 +98,15 @@ public final class Importer {
         repeat {
             try reader.beginObject()
             while let key = try reader.nextKey() {
-                if memberNames.count < 5 { memberNames.append(key) }
+                if memberNames.count < 5 { memberNames.append(SafeText.quote(key, limit: 40)) }
                 if let identified = InputKind.identified(byTopLevelKey: key) {
                     if kind == nil {
                         kind = identified
-                        importer = Self.makeImporter(for: identified)
+                        let made = Self.makeImporter(for: identified)
+                        if !made.scrubsStrings { reader.scrubber = nil }
+                        importer = made
                     } else if identified != kind {
-                        throw reader.error("member '\(key)' belongs to \(identified.command) output, but the document started as \(kind!.command) output", reason: .invalidRecord)
+                        throw reader.error("member '\(SafeText.quote(key, limit: 40))' belongs to \(identified.command) output, but the document started as \(kind!.command) output", reason: .invalidRecord)
                     }
                 }
                 if let importer {
@@ -145,12 +125,16 @@ public final class Importer {
                              message: "valid JSON, but not an input invdb knows (top-level members: \(memberNames.joined(separator: ", ")))")
         }
         try importer.finish(file: file)
-        return try record(file, kind: kind, source: source, db: db, reimport: reimport)
+        let leftover = file.scrubber.takeFound()
+        if !leftover.isEmpty {
+            let places = Set(leftover.map { SafeText.quote($0.context.siblingKey.map { "tag " + $0 } ?? $0.context.memberName ?? "a member name", limit: 40) })
+            run.warn("\(input.path): \(leftover.count) secret\(leftover.count == 1 ? "" : "s") (in \(places.sorted().joined(separator: ", "))) redacted before storage")
+        }
+        return try record(file, kind: kind, source: source)
     }
 
     /// A top-level JSON array: a gitleaks report (objects with `RuleID` and `File`).
-    private func importArray(reader: JSONStreamReader, file: FileImport, source: ByteSource, db: Database,
-                             reimport: Bool) throws -> FileOutcome {
+    private func importArray(reader: JSONStreamReader, file: FileImport, source: ByteSource) throws -> FileOutcome {
         let importer = GitleaksImporter()
         try reader.beginArray()
         var index = 0
@@ -165,16 +149,16 @@ public final class Importer {
             index += 1
         }
         try reader.expectEndOfInput()
+        importer.finish(file: file)
         if index == 0 {
             throw InputError(.unknownKind, file: file.path, line: 1, column: 1, message: "an empty JSON array: nothing tells its kind")
         }
-        return try record(file, kind: .gitleaksReport, source: source, db: db, reimport: reimport)
+        return try record(file, kind: .gitleaksReport, source: source)
     }
 
     /// The credential report as CSV (the decoded `Content` of get-credential-report). It is small
     /// (a row per IAM user), so it is read whole.
-    private func importCredentialReportCSV(_ input: Input, reader: JSONStreamReader, run: ImportRun, db: Database,
-                                           reimport: Bool) throws -> FileOutcome {
+    private func importCredentialReportCSV(_ input: Input, reader: JSONStreamReader, run: ImportRun) throws -> FileOutcome {
         let bytes = try reader.peekPrefix((1 << 20) + 1)
         guard bytes.count <= 1 << 20 else {
             throw InputError(.invalidRecord, file: input.path, message: "a credential report larger than 1 MB is not supported")
@@ -186,17 +170,12 @@ public final class Importer {
         let file = try run.beginFile(path: input.path)
         try CredentialReportCSV.write(csv, generatedAt: nil, file: file,
                                       location: RecordLocation(file: input.path, position: .init(line: 1, column: 1), jsonPath: "$"))
-        return try record(file, kind: .iamCredentialReport, source: reader.source, db: db, reimport: reimport)
+        return try record(file, kind: .iamCredentialReport, source: reader.source)
     }
 
-    /// Completes an import record, or reports the file as unchanged when its bytes were imported before.
-    private func record(_ file: FileImport, kind: InputKind, source: ByteSource, db: Database, reimport: Bool) throws -> FileOutcome {
-        let sha256 = source.sha256Hex()
-        if !reimport, try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM imports WHERE sha256 = ? AND kind = ?)",
-                                        arguments: [sha256, kind.rawValue]) == true {
-            return .unchanged(path: file.path, kind: kind)
-        }
-        try file.run.completeFile(file, kind: kind.rawValue, sha256: sha256, byteCount: source.bytesRead)
+    /// Completes the import record of a file.
+    private func record(_ file: FileImport, kind: InputKind, source: ByteSource) throws -> FileOutcome {
+        try file.run.completeFile(file, kind: .input(kind), sha256: source.sha256Hex(), byteCount: source.bytesRead)
         return .imported(path: file.path, kind: kind, counts: file.counts)
     }
 
@@ -216,10 +195,16 @@ public final class Importer {
             throw InputError(.notJSON, file: name, message: "binary data (a NUL byte at offset \(nul)), not JSON")
         }
         switch try reader.peekValueStart() {
-        case .object:
-            return
-        case .array:
-            return
+        case .object, .array:
+            // `[Unit]` (a systemd unit) or `{% raw %}` start like JSON; the next byte tells.
+            let head = try reader.peekPrefix(2048).drop { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }.dropFirst()
+            guard let next = head.first(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }) else { return }
+            let opensObject = try reader.peekValueStart() == .object
+            let valid: Set<UInt8> = opensObject ? [UInt8(ascii: "\""), UInt8(ascii: "}")]
+                : Set(Array("{[\"-0123456789tfn]".utf8))
+            guard valid.contains(next) else {
+                throw reader.error("not JSON: the first value is not a JSON \(opensObject ? "object" : "array")", reason: .notJSON)
+            }
         case .endOfInput:
             throw InputError(.notJSON, file: name, message: "the file holds only white space")
         default:
@@ -247,17 +232,33 @@ public final class Importer {
         }
     }
 
-    /// The files a command-line path stands for: itself, `-`, or every file below a folder
-    /// (sorted; hidden files and folders left out unless `includeHidden`, as host scans need
-    /// `.aws/` and `.env`).
-    static func expand(_ path: String, includeHidden: Bool = false) throws -> [Input] {
+    /// The files a command-line path stands for: itself, `-`, or every regular file below a
+    /// folder (sorted; hidden files and folders left out). Inside a folder, symbolic links are
+    /// not followed and FIFOs, sockets and devices are not opened: they are listed as skipped.
+    ///
+    /// - Throws: `InputError` for a path that does not exist or is not a regular file or
+    ///   folder, and for a folder below it that cannot be read.
+    static func expand(_ path: String, skipped: inout [FileOutcome]) throws -> [Input] {
         if path == "-" { return [Input(path: "-", explicit: true)] }
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw InputError(.unreadable, file: path, message: "no such file or folder")
+        switch FileTree.kind(of: path) {
+        case .missing: throw InputError(.unreadable, file: path, message: "no such file or folder")
+        case .other(let reason): throw InputError(.unreadable, file: path, message: reason)
+        case .file: return [Input(path: path, explicit: true)]
+        case .folder: break
         }
-        guard isDirectory.boolValue else { return [Input(path: path, explicit: true)] }
-        let files = FileTree.files(under: path, includeHidden: includeHidden)
-        return files.sorted().map { Input(path: $0, explicit: false) }
+        var inputs: [Input] = []
+        var unreadable: InputError?
+        FileTree.walk(path, includeHidden: false) { entry in
+            switch entry {
+            case .file(let file): inputs.append(Input(path: file, explicit: false))
+            case .symbolicLink(let link): skipped.append(.skipped(path: link, reason: "a symbolic link, not followed inside a folder"))
+            case .special(let special, let kind): skipped.append(.skipped(path: special, reason: "\(kind), not a regular file"))
+            case .folder: break
+            case .unreadable(let folder, let reason):
+                if unreadable == nil { unreadable = InputError(.unreadable, file: folder, message: "cannot be read (\(reason)), so the import would be incomplete") }
+            }
+        }
+        if let unreadable { throw unreadable }
+        return inputs
     }
 }

@@ -66,3 +66,18 @@ public enum InputKind: String, CaseIterable, Sendable {
         }
     }
 }
+
+/// What an import record (`imports.kind`) holds: a file of a known input kind, or a host scan.
+public enum ImportRecordKind: Sendable, Equatable {
+    case input(InputKind)
+    /// An `invdb scan` of files collected from instances.
+    case hostScan
+
+    /// The value stored in `imports.kind`.
+    public var rawValue: String {
+        switch self {
+        case .input(let kind): return kind.rawValue
+        case .hostScan: return "host-scan"
+        }
+    }
+}

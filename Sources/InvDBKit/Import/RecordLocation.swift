@@ -22,6 +22,29 @@ public struct RecordLocation: Sendable {
         RecordLocation(file: file, position: position, jsonPath: jsonPath + component)
     }
 
+    /// The string member `key` of `record`, nil when absent or null.
+    ///
+    /// - Throws: `InputError` when it is there with another type.
+    public func optionalString(_ record: JSONValue, _ key: String) throws -> String? {
+        guard let value = record[key], value != .null else { return nil }
+        guard let text = value.string else { throw invalid("\(key) should be a string, found \(value.kindName)") }
+        return text
+    }
+
+    /// The integer member `key` of `record` within `range`, nil when absent or null.
+    ///
+    /// - Throws: `InputError` when it is another type, a fraction, or out of range.
+    public func optionalInt(_ record: JSONValue?, _ key: String, in range: ClosedRange<Int> = 0...Int(Int32.max)) throws -> Int? {
+        guard let value = record?[key], value != .null else { return nil }
+        do {
+            return try value.integer(in: range)
+        } catch .wrongType(let found) {
+            throw invalid("\(key) should be an integer, found \(found)")
+        } catch .outOfRange {
+            throw invalid("\(key) is out of range (expected \(range.lowerBound) to \(range.upperBound))")
+        }
+    }
+
     /// The string member `key` of `record`, or an error naming what is missing.
     public func requiredString(_ record: JSONValue, _ key: String) throws -> String {
         guard let value = record[key] else { throw invalid("\(key) is missing") }

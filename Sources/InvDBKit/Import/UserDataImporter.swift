@@ -13,14 +13,20 @@ final class UserDataImporter: DocumentImporter {
         if documentStart == nil { documentStart = file.location(reader, "$[\(documents)]") }
         switch key {
         case "InstanceId":
-            instanceId = try reader.readString()
+            let location = file.location(reader, "$.InstanceId")
+            guard try reader.peekValueStart() == .string else { throw location.invalid("InstanceId should be a string") }
+            let id = try reader.readString()
+            guard HostScanner.isInstanceId(id) else { throw location.invalid("InstanceId is not an instance id (i- and 8 or 17 hex digits)") }
+            instanceId = id
         case "UserData":
             hasUserData = true
-            let userData = try reader.readValue()
+            let location = file.location(reader, "$.UserData")
+            // The value is decoded and scanned below and never stored; it is read as it is.
+            let userData = try reader.withoutScrubbing { try reader.readValue() }
             guard case .object = userData else {
-                throw file.location(reader, "$.UserData").invalid("UserData should be an object, found \(userData.kindName)")
+                throw location.invalid("UserData should be an object, found \(userData.kindName)")
             }
-            value = userData["Value"]?.string
+            value = try location.optionalString(userData, "Value")
         default:
             try reader.skipValue()
         }
@@ -42,24 +48,24 @@ final class UserDataImporter: DocumentImporter {
         guard let instanceId, !instanceId.isEmpty else { throw location.invalid("InstanceId is missing") }
         if writer == nil { writer = try CredentialWriter(db: file.run.db) }
         let writer = writer!
-        try writer.replace(instanceId: instanceId, sourceKind: "user-data", scanner: "invdb", counts: &file.counts)
+        try writer.replace(instanceId: instanceId, sourceKind: .userData, scanner: .invdb, counts: &file.counts)
         guard let value, !value.isEmpty else {
-            _ = try writer.source(instanceId: instanceId, kind: "user-data", location: "user-data", place: .scriptOrEnvironment,
-                                  status: "empty", detail: nil, scanner: "invdb", importId: file.importId, counts: &file.counts)
+            _ = try writer.source(instanceId: instanceId, kind: .userData, location: "user-data", place: .scriptOrEnvironment,
+                                  status: .empty, detail: nil, scanner: .invdb, importId: file.importId, counts: &file.counts)
             return
         }
         let decoding = UserDataDecoder.decode(apiValue: value)
         let layers = Array(Set(decoding.documents.flatMap(\.layers))).sorted().joined(separator: " ")
-        let status = decoding.errors.isEmpty ? "scanned" : "error"
-        let detail = decoding.errors.isEmpty ? layers : decoding.errors.joined(separator: "; ")
-        let sourceId = try writer.source(instanceId: instanceId, kind: "user-data", location: "user-data", place: .scriptOrEnvironment,
-                                         status: status, detail: detail, scanner: "invdb", importId: file.importId, counts: &file.counts)
+        let status: CredentialSourceStatus = decoding.errors.isEmpty ? .scanned : .error
+        let detail = decoding.errors.isEmpty ? layers : decoding.errors.prefix(5).joined(separator: "; ")
+        let sourceId = try writer.source(instanceId: instanceId, kind: .userData, location: "user-data", place: .scriptOrEnvironment,
+                                         status: status, detail: detail, scanner: .invdb, importId: file.importId, counts: &file.counts)
         let redactor = try file.run.redactor()
         for document in decoding.documents {
             let place = CredentialPlace.of(path: document.path)
             for credential in CredentialDetector.scan(document.text) {
                 try writer.finding(credential, sourceId: sourceId, instanceId: instanceId, document: document.name, path: document.path,
-                                   place: place, scanner: "invdb", redactor: redactor, counts: &file.counts)
+                                   place: place, scanner: .invdb, redactor: redactor, counts: &file.counts)
             }
         }
     }

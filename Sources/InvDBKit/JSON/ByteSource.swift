@@ -30,9 +30,10 @@ public final class ByteSource {
         expectedSize = bytes.count
     }
 
-    /// Opens `path` for reading; `-` means standard input.
+    /// Opens `path` for reading; `-` means standard input. Only regular files are read: a
+    /// FIFO, socket or device is refused (opening a FIFO would block forever).
     ///
-    /// - Throws: `InputError.unreadable` when the file cannot be opened.
+    /// - Throws: `InputError.unreadable` when the file cannot be opened or is not a regular file.
     public init(path: String) throws {
         name = path
         if path == "-" {
@@ -41,14 +42,15 @@ public final class ByteSource {
             expectedSize = nil
             return
         }
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else {
-            throw InputError(.unreadable, file: path, message: "cannot open: \(String(cString: strerror(errno)))")
+        switch FileTree.openRegularFile(path, followLinks: true) {
+        case .success(let fd):
+            var info = stat()
+            expectedSize = fstat(fd, &info) == 0 ? Int(info.st_size) : nil
+            descriptor = fd
+            closesDescriptor = true
+        case .failure(let problem):
+            throw InputError(.unreadable, file: path, message: problem.message)
         }
-        var info = stat()
-        expectedSize = fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG ? Int(info.st_size) : nil
-        descriptor = fd
-        closesDescriptor = true
     }
 
     deinit {

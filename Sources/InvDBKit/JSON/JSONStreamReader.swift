@@ -37,7 +37,13 @@ public final class JSONStreamReader {
     /// One entry per open container: `true` until its first member or element has been read.
     private var expectingFirst: [Bool] = []
     private var scratch: [UInt8] = []
+    /// The member name `nextKey` returned last: the context of the value read next.
+    private var lastKey: String?
     private static let maximumDepth = 512
+
+    /// Redacts secrets from strings as they are read (see `StringScrubber`); nil reads them as
+    /// they are.
+    public var scrubber: StringScrubber?
 
     /// Creates a reader; `chunkSize` is the initial buffer (it grows only for a longer token).
     public init(source: ByteSource, chunkSize: Int = 1 << 20) {
@@ -191,8 +197,9 @@ public final class JSONStreamReader {
         guard try peekSignificant() == UInt8(ascii: "\"") else {
             throw error("expected a member name in double quotes, found \(describe(try peekSignificant()))")
         }
-        let key = try readStringToken()
+        let key = try readStringToken(context: StringContext(isMemberName: true))
         try expect(UInt8(ascii: ":"), "':' after a member name")
+        lastKey = key
         return key
     }
 
@@ -232,7 +239,7 @@ public final class JSONStreamReader {
 
     /// Reads the next value completely.
     public func readValue() throws -> JSONValue {
-        try readValue(depth: expectingFirst.count, capture: nil)
+        try readValue(depth: expectingFirst.count, context: StringContext(memberName: lastKey))
     }
 
     /// Reads a string value.
@@ -240,7 +247,7 @@ public final class JSONStreamReader {
         guard try peekSignificant() == UInt8(ascii: "\"") else {
             throw error("expected a string, found \(describe(try peekSignificant()))", reason: .invalidRecord)
         }
-        return try readStringToken()
+        return try readStringToken(context: StringContext(memberName: lastKey))
     }
 
     /// Skips the next value without building it.
@@ -255,11 +262,20 @@ public final class JSONStreamReader {
         case .string:
             _ = try scanString()
         default:
-            _ = try readScalar(capture: nil)
+            _ = try readScalar(into: nil)
         }
     }
 
-    private func readValue(depth: Int, capture: UnsafeMutablePointer<[UInt8]>?) throws -> JSONValue {
+    /// Runs `body` with string scrubbing switched off, for a value the caller decodes and
+    /// scans itself and never stores (user data's base64, a scanner's raw secret).
+    public func withoutScrubbing<R>(_ body: () throws -> R) rethrows -> R {
+        let saved = scrubber
+        scrubber = nil
+        defer { scrubber = saved }
+        return try body()
+    }
+
+    private func readValue(depth: Int, context: StringContext) throws -> JSONValue {
         guard let byte = try peekSignificant() else {
             throw error("unexpected end of file where a value was expected (is the file truncated?)")
         }
@@ -267,9 +283,9 @@ public final class JSONStreamReader {
         case UInt8(ascii: "{"):
             guard depth < Self.maximumDepth else { throw error("nesting deeper than \(Self.maximumDepth) levels") }
             pos += 1
-            capture?.pointee.append(UInt8(ascii: "{"))
             var members: [JSONMember] = []
             var first = true
+            var siblingKey: String?
             while true {
                 var next = try peekSignificant()
                 if next == UInt8(ascii: "}") { pos += 1; break }
@@ -278,25 +294,22 @@ public final class JSONStreamReader {
                         throw error("expected ',' or '}' after an object member, found \(describe(next))")
                     }
                     pos += 1
-                    capture?.pointee.append(UInt8(ascii: ","))
                     next = try peekSignificant()
                 }
                 first = false
                 guard next == UInt8(ascii: "\"") else {
                     throw error("expected a member name in double quotes, found \(describe(next))")
                 }
-                let key = try readStringToken(capture: capture)
+                let key = try readStringToken(context: StringContext(isMemberName: true))
                 try expect(UInt8(ascii: ":"), "':' after a member name")
-                capture?.pointee.append(UInt8(ascii: ":"))
-                let value = try readValue(depth: depth + 1, capture: capture)
+                let value = try readValue(depth: depth + 1, context: StringContext(memberName: key, siblingKey: siblingKey))
+                if key == "Key", case .string(let text) = value { siblingKey = text }
                 members.append(JSONMember(key: key, value: value))
             }
-            capture?.pointee.append(UInt8(ascii: "}"))
             return .object(members)
         case UInt8(ascii: "["):
             guard depth < Self.maximumDepth else { throw error("nesting deeper than \(Self.maximumDepth) levels") }
             pos += 1
-            capture?.pointee.append(UInt8(ascii: "["))
             var items: [JSONValue] = []
             var first = true
             while true {
@@ -307,22 +320,20 @@ public final class JSONStreamReader {
                         throw error("expected ',' or ']' after an array element, found \(describe(next))")
                     }
                     pos += 1
-                    capture?.pointee.append(UInt8(ascii: ","))
                 }
                 first = false
-                items.append(try readValue(depth: depth + 1, capture: capture))
+                items.append(try readValue(depth: depth + 1, context: StringContext(memberName: context.memberName)))
             }
-            capture?.pointee.append(UInt8(ascii: "]"))
             return .array(items)
         case UInt8(ascii: "\""):
-            return .string(try readStringToken(capture: capture))
+            return .string(try readStringToken(context: context))
         default:
-            return try readScalar(capture: capture)
+            return try readScalar(into: nil)
         }
     }
 
-    /// Reads a number or a literal (`true`, `false`, `null`).
-    private func readScalar(capture: UnsafeMutablePointer<[UInt8]>?) throws -> JSONValue {
+    /// Reads a number or a literal (`true`, `false`, `null`), appending its text to `text`.
+    private func readScalar(into text: UnsafeMutablePointer<[UInt8]>?) throws -> JSONValue {
         let start = position
         guard let first = try peekSignificant() else {
             throw error("unexpected end of file where a value was expected (is the file truncated?)")
@@ -343,7 +354,7 @@ public final class JSONStreamReader {
             guard matches else {
                 throw error("invalid literal: expected '\(literal.word)'", at: start)
             }
-            capture?.pointee.append(contentsOf: UnsafeBufferPointer(start: buffer + pos, count: count))
+            text?.pointee.append(contentsOf: UnsafeBufferPointer(start: buffer + pos, count: count))
             pos += count
             try requireDelimiter()
             return literal.value
@@ -365,17 +376,23 @@ public final class JSONStreamReader {
                 || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E")
             if !isNumberByte { break }
             index += 1
+            guard index - tokenStart <= Self.maximumNumberLength else {
+                throw error("a number longer than \(Self.maximumNumberLength) characters", at: start)
+            }
         }
         let lexemeBytes = UnsafeBufferPointer(start: buffer + tokenStart, count: index - tokenStart)
         guard Self.isValidNumber(lexemeBytes) else {
-            throw error("invalid number '\(String(decoding: lexemeBytes, as: UTF8.self))'", at: start)
+            throw error("invalid number", at: start)
         }
         let lexeme = String(decoding: lexemeBytes, as: UTF8.self)
-        capture?.pointee.append(contentsOf: lexemeBytes)
+        text?.pointee.append(contentsOf: lexemeBytes)
         pos = index
         try requireDelimiter()
         return .number(lexeme)
     }
+
+    /// No number in AWS output comes near this; a longer one is an attack on whoever parses it.
+    static let maximumNumberLength = 64
 
     private func requireDelimiter() throws {
         if pos == end { try refill(keepingFrom: pos) }
@@ -408,16 +425,15 @@ public final class JSONStreamReader {
         return i == n
     }
 
-
     // MARK: - Tapes
 
     /// Reads the next value onto `tape` (after `tape.reset()` by the caller): its minified text
     /// and a flat node list. The fast path of the import; see `JSONTape`.
     public func readValue(into tape: inout JSONTape) throws {
-        try readTapeValue(&tape, depth: expectingFirst.count)
+        try readTapeValue(&tape, depth: expectingFirst.count, context: StringContext(memberName: lastKey))
     }
 
-    private func readTapeValue(_ tape: inout JSONTape, depth: Int) throws {
+    private func readTapeValue(_ tape: inout JSONTape, depth: Int, context: StringContext) throws {
         guard let byte = try peekSignificant() else {
             throw error("unexpected end of file where a value was expected (is the file truncated?)")
         }
@@ -432,6 +448,7 @@ public final class JSONStreamReader {
             tape.bytes.append(byte)
             pos += 1
             var first = true
+            var siblingKey: String?
             while true {
                 var next = try peekSignificant()
                 if next == close { pos += 1; break }
@@ -449,20 +466,27 @@ public final class JSONStreamReader {
                     guard next == UInt8(ascii: "\"") else {
                         throw error("expected a member name in double quotes, found \(describe(next))")
                     }
-                    try appendTapeString(&tape)
+                    let keyNode = tape.nodes.count
+                    try appendTapeString(&tape, context: StringContext(isMemberName: true))
                     try expect(UInt8(ascii: ":"), "':' after a member name")
                     tape.bytes.append(UInt8(ascii: ":"))
+                    // Member names are decoded only when a scrubber needs them as context.
+                    let key = scrubber != nil ? tape.string(keyNode) : nil
+                    let valueNode = tape.nodes.count
+                    try readTapeValue(&tape, depth: depth + 1, context: StringContext(memberName: key, siblingKey: siblingKey))
+                    if key == "Key" { siblingKey = tape.string(valueNode) }
+                } else {
+                    try readTapeValue(&tape, depth: depth + 1, context: StringContext(memberName: context.memberName))
                 }
-                try readTapeValue(&tape, depth: depth + 1)
             }
             tape.bytes.append(close)
             tape.nodes[index].length = Int32(tape.bytes.count - start)
             tape.nodes[index].end = Int32(tape.nodes.count)
         case UInt8(ascii: "\""):
-            try appendTapeString(&tape)
+            try appendTapeString(&tape, context: context)
         default:
             let start = tape.bytes.count
-            let value = try withUnsafeMutablePointer(to: &tape.bytes) { try readScalar(capture: $0) }
+            let value = try withUnsafeMutablePointer(to: &tape.bytes) { try readScalar(into: $0) }
             let kind: JSONTape.Kind
             switch value {
             case .bool(true): kind = .trueValue
@@ -474,14 +498,26 @@ public final class JSONStreamReader {
         }
     }
 
-    private func appendTapeString(_ tape: inout JSONTape) throws {
+    private func appendTapeString(_ tape: inout JSONTape, context: StringContext) throws {
         let tokenPosition = position
         let (start, stop, hasEscapes) = try scanString()
         let contents = UnsafeBufferPointer(start: buffer + start, count: stop - start)
-        var highBits: UInt8 = 0
-        for byte in contents { highBits |= byte }
-        if highBits & 0x80 != 0, !hasEscapes, String(validating: contents, as: UTF8.self) == nil {
-            throw error("string is not valid UTF-8 (binary data?)", at: tokenPosition)
+        var decoded: String?
+        if hasEscapes {
+            decoded = try decodeString(start: start, stop: stop, at: tokenPosition)
+        } else {
+            var highBits: UInt8 = 0
+            for byte in contents { highBits |= byte }
+            if highBits & 0x80 != 0, String(validating: contents, as: UTF8.self) == nil {
+                throw error("string is not valid UTF-8 (binary data?)", at: tokenPosition)
+            }
+        }
+        if let scrubber, contents.count >= 40 {
+            let text = decoded ?? String(decoding: contents, as: UTF8.self)
+            if Self.hasLongBase64Run(text), let replacement = scrubber.scrub(text, context: context) {
+                tape.appendString(replacement)
+                return
+            }
         }
         tape.bytes.append(UInt8(ascii: "\""))
         let contentStart = tape.bytes.count
@@ -489,11 +525,21 @@ public final class JSONStreamReader {
         tape.bytes.append(UInt8(ascii: "\""))
         tape.nodes.append(.init(kind: hasEscapes ? .escapedString : .string, start: Int32(contentStart),
                                 length: Int32(stop - start), end: Int32(tape.nodes.count + 1)))
-        if hasEscapes {
-            // Decoding validates the escapes and the UTF-8 now, so errors keep their position.
-            pos = pos - (stop - start) - 2
-            _ = try readStringToken()
+    }
+
+    /// True when `text` holds 40 or more base64 characters in a row: a secret access key or a
+    /// session token needs that many, so shorter strings need no scrubbing.
+    static func hasLongBase64Run(_ text: String) -> Bool {
+        var run = 0
+        for byte in text.utf8 {
+            if SecretShape.isBase64(byte) {
+                run += 1
+                if run >= 40 { return true }
+            } else {
+                run = 0
+            }
         }
+        return false
     }
 
     // MARK: - Strings
@@ -530,25 +576,44 @@ public final class JSONStreamReader {
                     : "control character \(describe(byte)) inside a string (binary data?)")
             }
             index += 1
+            guard index - tokenStart <= Self.maximumStringLength else {
+                throw error("a string longer than \(Self.maximumStringLength >> 20) MB", at: start)
+            }
         }
         pos = index + 1
         return (tokenStart + 1, index, hasEscapes)
     }
 
-    private func readStringToken(capture: UnsafeMutablePointer<[UInt8]>? = nil) throws -> String {
+    /// The longest string invdb reads (user data is at most 16 KB in AWS; a policy 128 KB).
+    static let maximumStringLength = 64 << 20
+
+    private func readStringToken(context: StringContext) throws -> String {
         let tokenPosition = position
         let (start, stop, hasEscapes) = try scanString()
-        capture?.pointee.append(contentsOf: UnsafeBufferPointer(start: buffer + start - 1, count: stop - start + 2))
-        if !hasEscapes {
+        let text: String
+        if hasEscapes {
+            text = try decodeString(start: start, stop: stop, at: tokenPosition)
+        } else {
             let contents = UnsafeBufferPointer(start: buffer + start, count: stop - start)
             var highBits: UInt8 = 0
             for byte in contents { highBits |= byte }
-            if highBits & 0x80 == 0 { return String(decoding: contents, as: UTF8.self) }
-            guard let text = String(validating: contents, as: UTF8.self) else {
-                throw error("string is not valid UTF-8 (binary data?)", at: tokenPosition)
+            if highBits & 0x80 == 0 {
+                text = String(decoding: contents, as: UTF8.self)
+            } else {
+                guard let valid = String(validating: contents, as: UTF8.self) else {
+                    throw error("string is not valid UTF-8 (binary data?)", at: tokenPosition)
+                }
+                text = valid
             }
-            return text
         }
+        if let scrubber, stop - start >= 40, Self.hasLongBase64Run(text), let replacement = scrubber.scrub(text, context: context) {
+            return replacement
+        }
+        return text
+    }
+
+    /// Decodes the escapes of the string whose raw contents are `start..<stop`.
+    private func decodeString(start: Int, stop: Int, at tokenPosition: Position) throws -> String {
         scratch.removeAll(keepingCapacity: true)
         var index = start
         while index < stop {
@@ -583,7 +648,7 @@ public final class JSONStreamReader {
                 let character = Unicode.Scalar(scalar) ?? "\u{FFFD}"
                 scratch.append(contentsOf: Array(String(character).utf8))
             default:
-                throw error("invalid escape \\\(Character(Unicode.Scalar(escaped))) in a string", at: tokenPosition)
+                throw error("invalid escape in a string", at: tokenPosition)
             }
         }
         guard let text = String(validating: scratch, as: UTF8.self) else {
@@ -608,4 +673,28 @@ public final class JSONStreamReader {
         }
         return value
     }
+}
+
+/// Where a string sits, for a `StringScrubber`: the member it is the value of, and for the
+/// `Value` of a `{"Key": …, "Value": …}` pair (tags), that pair's `Key`.
+public struct StringContext: Sendable, Equatable {
+    /// The member name the string is the value of (or, inside an array, the array's name).
+    public var memberName: String?
+    /// The `Key` string read earlier in the same object.
+    public var siblingKey: String?
+    /// True when the string is itself a member name.
+    public var isMemberName = false
+
+    public init(memberName: String? = nil, siblingKey: String? = nil, isMemberName: Bool = false) {
+        self.memberName = memberName
+        self.siblingKey = siblingKey
+        self.isMemberName = isMemberName
+    }
+}
+
+/// Replaces secrets in strings as they are read, before anything can store them. The reader
+/// calls it for every decoded string (values and member names) that holds 40 or more base64
+/// characters in a row; it returns the redacted text, or nil to keep the string.
+public protocol StringScrubber: AnyObject {
+    func scrub(_ text: String, context: StringContext) -> String?
 }

@@ -10,6 +10,18 @@
 public struct JSONTape {
     public enum Kind: UInt8 {
         case object, array, string, escapedString, number, trueValue, falseValue, null
+
+        /// The JSON type's name, for messages.
+        public var name: String {
+            switch self {
+            case .object: return "object"
+            case .array: return "array"
+            case .string, .escapedString: return "string"
+            case .number: return "number"
+            case .trueValue, .falseValue: return "boolean"
+            case .null: return "null"
+            }
+        }
     }
 
     public struct Node {
@@ -32,6 +44,20 @@ public struct JSONTape {
     public mutating func reset() {
         bytes.removeAll(keepingCapacity: true)
         nodes.removeAll(keepingCapacity: true)
+    }
+
+    /// Appends a string value (a scrubber's replacement), escaped as JSON requires.
+    mutating func appendString(_ text: String) {
+        var literal = ""
+        JSONValue.writeString(text, to: &literal)
+        let escaped = literal.utf8.dropFirst().dropLast()
+        let hasEscapes = escaped.contains(UInt8(ascii: "\\"))
+        bytes.append(UInt8(ascii: "\""))
+        let start = bytes.count
+        bytes.append(contentsOf: escaped)
+        bytes.append(UInt8(ascii: "\""))
+        nodes.append(Node(kind: hasEscapes ? .escapedString : .string, start: Int32(start), length: Int32(escaped.count),
+                          end: Int32(nodes.count + 1)))
     }
 
     /// The root value's node index (0), or nil for an empty tape.
@@ -111,20 +137,53 @@ public struct JSONTape {
         isNonEmptyString(index) ? string(index) : nil
     }
 
-    /// The integer at `index` (a number, or a string of digits).
-    public func int(_ index: Int?) -> Int? {
+    /// Why a value could not be read as the type a field needs.
+    public enum FieldProblem: Error, Equatable {
+        /// The value is of another JSON type (`found` names it).
+        case wrongType(found: String)
+        /// An integer outside the range the field allows (or outside 64 bits).
+        case outOfRange
+    }
+
+    /// The integer at `index` (a JSON integer, or a string of digits), within `range`; nil when
+    /// absent or null.
+    ///
+    /// - Throws: `FieldProblem` for another type, a fraction or exponent, or a value outside
+    ///   `range` (values beyond 64 bits included): never a wrapped value.
+    public func int(_ index: Int?, in range: ClosedRange<Int> = 0...Int(Int32.max)) throws(FieldProblem) -> Int? {
         guard let index else { return nil }
         let node = nodes[index]
-        guard node.kind == .number || node.kind == .string else { return nil }
+        switch node.kind {
+        case .null: return nil
+        case .number, .string: break
+        default: throw .wrongType(found: node.kind.name)
+        }
+        let digits = bytes[Int(node.start)..<Int(node.start + node.length)]
+        guard let value = Self.parseInteger(digits) else {
+            throw node.kind == .string || digits.contains(where: { $0 == UInt8(ascii: ".") || $0 | 0x20 == UInt8(ascii: "e") })
+                ? .wrongType(found: node.kind == .string ? "string" : "fraction")
+                : .outOfRange
+        }
+        guard range.contains(value) else { throw .outOfRange }
+        return value
+    }
+
+    /// A decimal integer (optional `-`, digits only) that fits in 64 bits; nil otherwise.
+    static func parseInteger<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> Int? {
         var value = 0
         var negative = false
-        let range = Int(node.start)..<Int(node.start + node.length)
-        for (offset, byte) in bytes[range].enumerated() {
+        var sawDigit = false
+        for (offset, byte) in bytes.enumerated() {
             if offset == 0 && byte == UInt8(ascii: "-") { negative = true; continue }
             guard byte >= 48 && byte <= 57 else { return nil }
-            value = value &* 10 &+ Int(byte - 48)
+            sawDigit = true
+            let digit = Int(byte - 48)
+            let (shifted, overflow1) = value.multipliedReportingOverflow(by: 10)
+            let (next, overflow2) = negative ? shifted.subtractingReportingOverflow(digit) : shifted.addingReportingOverflow(digit)
+            if overflow1 || overflow2 { return nil }
+            value = next
         }
-        return negative ? -value : value
+        return sawDigit ? value : nil
     }
 
     /// The boolean at `index`.
@@ -146,14 +205,6 @@ public struct JSONTape {
     /// statements without a copy while `body` runs them.
     public func withStableBytes<R>(_ body: (StableBytes) throws -> R) rethrows -> R {
         try bytes.withUnsafeBufferPointer { try body(StableBytes(tape: self, bytes: $0)) }
-    }
-
-    /// Calls `body` with the raw UTF-8 bytes of the string at `index` when it has no escapes
-    /// (the common case), so it can be bound without making a `String`.
-    func withPlainStringBytes<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R? {
-        let node = nodes[index]
-        guard node.kind == .string else { return nil }
-        return bytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[Int(node.start)..<Int(node.start + node.length)])) }
     }
 }
 

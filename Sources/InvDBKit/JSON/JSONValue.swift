@@ -31,13 +31,23 @@ public enum JSONValue: Equatable, Sendable {
         return text
     }
 
-    /// The number as an integer, accepting a numeric string too.
-    public var int: Int? {
+    /// The value as an integer within `range`: a JSON integer, or a string of digits.
+    ///
+    /// - Throws: `JSONTape.FieldProblem` for another type, a fraction or exponent, or a value
+    ///   outside `range` (values beyond 64 bits included): never a wrapped or rounded value.
+    public func integer(in range: ClosedRange<Int>) throws(JSONTape.FieldProblem) -> Int {
+        let digits: String
         switch self {
-        case .number(let lexeme): return Int(lexeme) ?? Double(lexeme).flatMap { Int(exactly: $0) }
-        case .string(let text): return Int(text)
-        default: return nil
+        case .number(let lexeme): digits = lexeme
+        case .string(let text): digits = text
+        default: throw .wrongType(found: kindName)
         }
+        guard let value = JSONTape.parseInteger(digits.utf8) else {
+            if case .string = self { throw .wrongType(found: "string") }
+            throw digits.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }) ? .wrongType(found: "fraction") : .outOfRange
+        }
+        guard range.contains(value) else { throw .outOfRange }
+        return value
     }
 
     /// The boolean, or `nil` for any other kind of value.

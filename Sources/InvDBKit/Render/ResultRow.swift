@@ -103,7 +103,7 @@ public struct CheckColumns: Sendable {
         self.names = names
         func index(_ name: String) throws -> Int {
             guard let found = names.firstIndex(of: name) else {
-                throw UsageError("the check must return a '\(name)' column (it returns \(names.joined(separator: ", ")))")
+                throw CommandFailure("the check must return a '\(name)' column (it returns \(names.joined(separator: ", ")))")
             }
             return found
         }

@@ -34,41 +34,58 @@ public struct ReportBuilder {
         self.options = options
     }
 
-    /// Runs `benchmark` at `now`, records the run and builds the report.
-    public func build(_ benchmark: Benchmark, now: Date) throws -> Report {
+    /// Runs `benchmark` at `now`, records the run and writes its report into `directory`
+    /// (created if needed): `<benchmark>-<time>.md`, `.json`, and `latest.md`. The run and its
+    /// files succeed together or not at all: the files are written to temporary names inside the
+    /// transaction that records the run, and renamed into place once it has committed; if that
+    /// fails, the run is removed again.
+    ///
+    /// - Throws: `CommandFailure` when the folder or a file cannot be written (no run is recorded).
+    public func run(_ benchmark: Benchmark, now: Date, writingTo directory: String) throws -> Report {
         let waivers = try WaiverStore.all(database)
         let today = Clock.day(now)
         var collector = CheckResultCollector()
         _ = try CheckRunner(database: database, waivers: waivers.filter { $0.isActive(on: today) }).run(benchmark, renderer: &collector)
         let result = BenchmarkResult(benchmark: benchmark, outcomes: collector.outcomes)
-        let runId = try RunHistory.record(result, command: "report", now: now, database: database)
-        let runs = try RunHistory.runs(database, benchmark: benchmark.id)
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw CommandFailure("cannot create \(directory): \(error.localizedDescription)")
+        }
+        let (report, staged) = try database.write { db -> (Report, [OutputFile.Staged]) in
+            let report = try build(result, waivers: waivers, now: now, db: db)
+            var staged: [OutputFile.Staged] = []
+            for (name, text) in [(report.baseName + ".md", report.markdown), (report.baseName + ".json", report.json), ("latest.md", report.markdown)] {
+                var bytes = OutputBytes()
+                bytes.append(text)
+                staged.append(try OutputFile.stage(bytes, for: (directory as NSString).appendingPathComponent(name)))
+            }
+            return (report, staged)
+        }
+        do {
+            for file in staged { try file.commit() }
+        } catch {
+            staged.forEach { $0.discard() }
+            try? RunHistory.delete(run: report.runId, database: database)
+            throw error
+        }
+        return report
+    }
+
+    /// Records the run of `result` and builds its report, inside the caller's transaction.
+    private func build(_ result: BenchmarkResult, waivers: [Waiver], now: Date, db: Database) throws -> Report {
+        let runId = try RunHistory.record(result, command: "report", now: now, db: db)
+        let runs = try RunHistory.runs(db, benchmark: result.benchmark.id)
         let previous = runs.last { $0.id < runId }
         // Without a previous run, every failing result is new.
-        let diff = try previous.map { try RunHistory.diff(from: $0.id, to: runId, database: database) }
-            ?? RunHistory.diff(from: nil, to: runId, database: database)
-        let freshness = try dataFreshness()
+        let diff = try RunHistory.diff(from: previous?.id, to: runId, db: db)
+        let freshness = try dataFreshness(db)
         let stamp = Timestamp.iso8601(now)
-        let baseName = "\(benchmark.id)-" + stamp.replacingOccurrences(of: "-", with: "").replacingOccurrences(of: ":", with: "")
+        let baseName = "\(result.benchmark.id)-" + stamp.replacingOccurrences(of: "-", with: "").replacingOccurrences(of: ":", with: "")
         let markdown = renderMarkdown(result: result, runId: runId, previous: previous, runs: runs.suffix(options.trendRuns), diff: diff,
                                       freshness: freshness, waivers: waivers, now: now)
         let json = renderJSON(result: result, runId: runId, previous: previous, diff: diff, freshness: freshness, waivers: waivers, now: now)
         return Report(runId: runId, markdown: markdown, json: json, diff: diff, summary: result.summary, baseName: baseName)
-    }
-
-    /// Writes the report into `directory` (created if needed): `<benchmark>-<time>.md`,
-    /// `.json`, and `latest.md`, each atomically.
-    public static func write(_ report: Report, to directory: String) throws {
-        do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        } catch {
-            throw UsageError("cannot create \(directory): \(error.localizedDescription)")
-        }
-        for (name, text) in [(report.baseName + ".md", report.markdown), (report.baseName + ".json", report.json), ("latest.md", report.markdown)] {
-            var bytes = OutputBytes()
-            bytes.append(text)
-            try OutputFile.writeAtomically(bytes, to: (directory as NSString).appendingPathComponent(name))
-        }
     }
 
     // MARK: - Data
@@ -80,14 +97,12 @@ public struct ReportBuilder {
         var newest: String
     }
 
-    private func dataFreshness() throws -> [Freshness] {
-        try database.queue.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT coalesce(account_id, '-') AS account, coalesce(region, 'global') AS region,
-                       min(imported_at) AS oldest, max(imported_at) AS newest
-                FROM imports WHERE kind != '' GROUP BY 1, 2 ORDER BY 1, 2
-                """).map { Freshness(account: $0["account"], region: $0["region"], oldest: $0["oldest"], newest: $0["newest"]) }
-        }
+    private func dataFreshness(_ db: Database) throws -> [Freshness] {
+        return try Row.fetchAll(db, sql: """
+            SELECT coalesce(account_id, '-') AS account, coalesce(region, 'global') AS region,
+                   min(imported_at) AS oldest, max(imported_at) AS newest
+            FROM imports WHERE kind != '' GROUP BY 1, 2 ORDER BY 1, 2
+            """).map { Freshness(account: $0["account"], region: $0["region"], oldest: $0["oldest"], newest: $0["newest"]) }
     }
 
     // MARK: - Markdown

@@ -36,7 +36,7 @@ public enum WaiverStore {
             throw UsageError("--expires \(expiresOn) is in the past; a waiver must end today or later")
         }
         let createdAt = Timestamp.iso8601(now)
-        return try database.queue.write { db in
+        return try database.write { db in
             try db.execute(sql: """
                 INSERT INTO waivers(check_id, resource, reason, owner, expires_on, created_at) VALUES (?, ?, ?, ?, ?, ?)
                 ON CONFLICT(check_id, resource) DO UPDATE SET reason = excluded.reason, owner = excluded.owner,
@@ -48,7 +48,7 @@ public enum WaiverStore {
 
     /// Removes a waiver by id; returns false when there was none.
     public static func remove(_ database: InvDatabase, id: Int) throws -> Bool {
-        try database.queue.write { db in
+        try database.write { db in
             try db.execute(sql: "DELETE FROM waivers WHERE waiver_id = ?", arguments: [id])
             return db.changesCount > 0
         }
@@ -56,7 +56,7 @@ public enum WaiverStore {
 
     /// Every waiver, active and expired.
     public static func all(_ database: InvDatabase) throws -> [Waiver] {
-        try database.queue.read { db in try fetch(db) }
+        try database.read { db in try fetch(db) }
     }
 
     static func fetch(_ db: Database) throws -> [Waiver] {

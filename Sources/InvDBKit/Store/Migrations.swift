@@ -15,7 +15,7 @@ public struct Migrations: Sendable {
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
         } catch {
-            throw UsageError("cannot read the schema folder \(directory.path): \(error.localizedDescription)")
+            throw CommandFailure("cannot read the schema folder \(directory.path): \(error.localizedDescription)")
         }
         steps = try names
             .filter { $0.hasSuffix(".sql") && $0.first?.isNumber == true }
@@ -24,7 +24,7 @@ public struct Migrations: Sendable {
                 let sql = try String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8)
                 return (String(name.dropLast(4)), sql)
             }
-        guard !steps.isEmpty else { throw UsageError("no migrations found in \(directory.path)") }
+        guard !steps.isEmpty else { throw CommandFailure("no migrations found in \(directory.path)") }
     }
 
     /// A GRDB migrator that applies the steps.

@@ -149,10 +149,4 @@ extension PreparedStatement {
         }
         return bind(tape.string(index))
     }
-
-    /// Binds the next parameter to the integer at `index` of a tape, or NULL.
-    @discardableResult
-    public func bindInt(_ view: JSONTape.StableBytes, _ index: Int?) -> PreparedStatement {
-        bind(view.tape.int(index))
-    }
 }

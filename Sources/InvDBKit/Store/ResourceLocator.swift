@@ -33,7 +33,7 @@ public struct ResourceLocator: Sendable {
         for candidate in candidates where isResourceRoot(candidate) {
             return ResourceLocator(root: candidate.standardizedFileURL)
         }
-        throw UsageError("cannot find invdb's Schema/ and Queries/ folders (looked in \(candidates.prefix(3).map(\.path).joined(separator: ", ")) and above); set INVDB_SHARE to the folder that holds them")
+        throw CommandFailure("cannot find invdb's Schema/ and Queries/ folders (looked in \(candidates.prefix(3).map(\.path).joined(separator: ", ")) and above); set INVDB_SHARE to the folder that holds them")
     }
 
     private static func isResourceRoot(_ url: URL) -> Bool {

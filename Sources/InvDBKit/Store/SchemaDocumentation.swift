@@ -87,7 +87,7 @@ public struct SchemaDocumentation: Sendable {
 
     /// The tables and views of the database with their descriptions (and row counts).
     public static func listing(database: InvDatabase, documentation: SchemaDocumentation, counts: Bool) throws -> ResultTable {
-        try database.queue.read { db in
+        try database.read { db in
             let names = try Row.fetchAll(db, sql: """
                 SELECT name, type FROM sqlite_master
                 WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'grdb_%'

@@ -13,6 +13,9 @@ public struct ErrorReport: Sendable {
             exitCode = InvDBExit.badInput
         case let error as UsageError:
             message = "invdb: \(error.description)"
+            exitCode = InvDBExit.usage
+        case let error as CommandFailure:
+            message = "invdb: \(error.description)"
             exitCode = InvDBExit.badInput
         case let error as DatabaseError:
             var text = "invdb: error: \(error.message ?? "SQLite error \(error.resultCode)")"
@@ -22,5 +25,6 @@ public struct ErrorReport: Sendable {
         default:
             return nil
         }
+        message = SafeText.line(message)
     }
 }

@@ -10,9 +10,15 @@ public enum Terminal {
         isatty(stream == .standardOutput ? STDOUT_FILENO : STDERR_FILENO) == 1
     }
 
-    /// Prints a line on standard error.
+    /// Prints a message on standard error, made safe first (`SafeText.line`): no control
+    /// characters, no secret-shaped text, no line longer than 2,000 characters.
     public static func printError(_ line: String) {
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        FileHandle.standardError.write(Data((SafeText.line(line) + "\n").utf8))
+    }
+
+    /// Prints a message on standard output, made safe like `printError`.
+    public static func printOutput(_ line: String) {
+        FileHandle.standardOutput.write(Data((SafeText.line(line) + "\n").utf8))
     }
 
     /// Wraps `text` in an ANSI colour when `enabled`.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Glibc
 import InvDBKit
 
 struct Check: ParsableCommand {
@@ -51,8 +52,7 @@ struct Check: ParsableCommand {
                 }
                 selected.checks = selected.checks.filter { only.contains($0.id) }
             }
-            let store = record ? try InvDatabase.open(path: database.path, migrations: migrations)
-                : try InvDatabase.openReadOnly(path: database.path, migrations: migrations)
+            let store = try database.open(record ? .write : .read)
             let now = Clock.now()
             let waivers = try WaiverStore.all(store).filter { $0.isActive(on: Clock.day(now)) }
             let runner = CheckRunner(database: store, waivers: waivers)
@@ -67,8 +67,17 @@ struct Check: ParsableCommand {
             var collector = CheckResultCollector()
             _ = try runner.run(selected, renderer: &collector)
             let result = BenchmarkResult(benchmark: selected, outcomes: collector.outcomes)
-            try output.emit(output.format.render(result, width: width, color: output.useColor))
+            let rendered = output.format.render(result, width: width, color: output.useColor)
+            // The output file is written first and published only with the run: a run is never
+            // recorded without its output, nor an output published without its run.
+            let staged = try output.output.map { try OutputFile.stage(rendered, for: $0) }
             let runId = try RunHistory.record(result, command: "check", now: now, database: store)
+            do {
+                if let staged { try staged.commit() } else { try OutputFile.write(rendered, to: STDOUT_FILENO, name: "standard output") }
+            } catch {
+                try? RunHistory.delete(run: runId, database: store)
+                throw error
+            }
             Terminal.printError("recorded as run \(runId)")
             let previous = try RunHistory.runs(store, benchmark: selected.id).last { $0.id < runId }
             let newFailures = try previous.map { try !RunHistory.diff(from: $0.id, to: runId, database: store).newFailures.isEmpty }

@@ -36,11 +36,14 @@ struct Import: ParsableCommand {
     var quiet = false
 
     func validate() throws {
-        if let account, !(account.count == 12 && account.allSatisfy(\.isNumber)) {
-            throw ValidationError("--account must be a 12-digit AWS account id, not '\(account)'")
+        if let account, !AWSAccount.isValid(account) {
+            throw ValidationError("--account must be a 12-digit AWS account id, not '\(SafeText.quote(account, limit: 40))'")
         }
-        if let region, AWSRegion.fromAvailabilityZone(region + "a") != region {
-            throw ValidationError("--region must be a region name such as us-east-1, not '\(region)'")
+        if let region, !AWSRegion.isValidName(region) {
+            throw ValidationError("--region must be a region name such as us-east-1, not '\(SafeText.quote(region, limit: 40))'")
+        }
+        if let instance, !HostScanner.isInstanceId(instance) {
+            throw ValidationError("--instance must be an instance id such as i-0123456789abcdef0, not '\(SafeText.quote(instance, limit: 40))'")
         }
         if paths.filter({ $0 == "-" }).count > 1 {
             throw ValidationError("standard input (-) can be given only once")
@@ -50,7 +53,7 @@ struct Import: ParsableCommand {
     func run() throws {
         try runReportingErrors {
             let started = Date()
-            let store = try InvDatabase.open(path: database.path, migrations: try database.migrations())
+            let store = try database.open(.create)
             var options = ImportOptions(account: account, region: region, keepGoing: keepGoing)
             options.instance = instance
             let importer = Importer(database: store, options: options)
@@ -69,7 +72,7 @@ struct Import: ParsableCommand {
             for warning in summary.warnings { Terminal.printError("warning: \(warning)") }
             for failure in summary.failures { Terminal.printError(failure.description) }
             if !quiet {
-                print(ImportSummaryText.render(summary, seconds: Date().timeIntervalSince(started), database: store.path), terminator: "")
+                FileHandle.standardOutput.write(Data(ImportSummaryText.render(summary, seconds: Date().timeIntervalSince(started), database: store.path).utf8))
             }
             if !summary.failures.isEmpty { throw ExitCode(InvDBExit.badInput) }
         }
@@ -91,7 +94,7 @@ final class ProgressLine {
         let now = Date()
         guard now.timeIntervalSince(lastDraw) > 0.25 else { return }
         lastDraw = now
-        var text = "importing \(progress.path): \(progress.bytesRead >> 20) MB"
+        var text = "importing \(SafeText.quote(progress.path, limit: 60)): \(progress.bytesRead >> 20) MB"
         if let total = progress.expectedBytes, total > 0 {
             text += " of \(total >> 20) MB (\(progress.bytesRead * 100 / total)%)"
         }

@@ -28,7 +28,7 @@ struct Query: ParsableCommand {
             } else {
                 text = sql
             }
-            let store = try InvDatabase.openReadOnly(path: database.path, migrations: try database.migrations())
+            let store = try database.open(.read)
             let table = try QueryRunner.run(sql: text, database: store)
             try output.emit(output.format.renderer(width: Terminal.columns(), color: output.useColor).render(table: table))
         }

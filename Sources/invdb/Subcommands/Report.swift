@@ -33,6 +33,10 @@ struct Report: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Warn when the newest import of an account and region is older than this many days.", valueName: "days"))
     var maxAge: Int = 7
 
+    func validate() throws {
+        guard (0...36_500).contains(maxAge) else { throw ValidationError("--max-age must be a number of days from 0 to 36500") }
+    }
+
     @Option(name: .long, help: ArgumentHelp("Folder of benchmark folders to use instead of the shipped Queries/.", valueName: "dir"))
     var queries: String?
 
@@ -41,13 +45,12 @@ struct Report: ParsableCommand {
         try runReportingErrors {
             let queriesDirectory = try queries.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? database.resources().queriesDirectory
             let selected = try BenchmarkCatalog(directory: queriesDirectory).resolve(benchmark)
-            let store = try InvDatabase.open(path: database.path, migrations: try database.migrations())
+            let store = try database.open(.write)
             var options = ReportBuilder.Options()
             options.maximumAgeDays = maxAge
-            let report = try ReportBuilder(database: store, options: options).build(selected, now: Clock.now())
-            try ReportBuilder.write(report, to: out)
-            print("Run \(report.runId): \(report.summary.summaryLine); \(report.diff.newFailures.count) new, \(report.diff.resolved.count) resolved, \(report.diff.stillFailing.count) still failing")
-            print("Wrote \((out as NSString).appendingPathComponent(report.baseName + ".md")), .json and latest.md")
+            let report = try ReportBuilder(database: store, options: options).run(selected, now: Clock.now(), writingTo: out)
+            Terminal.printOutput("Run \(report.runId): \(report.summary.summaryLine); \(report.diff.newFailures.count) new, \(report.diff.resolved.count) resolved, \(report.diff.stillFailing.count) still failing")
+            Terminal.printOutput("Wrote \((out as NSString).appendingPathComponent(report.baseName + ".md")), .json and latest.md")
             switch failOn {
             case .none: failing = false
             case .new: failing = !report.diff.newFailures.isEmpty
@@ -66,7 +69,7 @@ struct Runs: ParsableCommand {
 
     func run() throws {
         try runReportingErrors {
-            let store = try InvDatabase.openReadOnly(path: database.path, migrations: try database.migrations())
+            let store = try database.open(.read)
             let rows: [[CellValue]] = try RunHistory.runs(store).map { run in
                 [.integer(Int64(run.id)), .text(run.recordedAt), .text(run.benchmark), .text(run.command)]
                     + ["alarm", "error", "waived", "ok"].map { .integer(Int64(run.counts[$0] ?? 0)) }
@@ -91,7 +94,7 @@ struct Diff: ParsableCommand {
 
     func run() throws {
         try runReportingErrors {
-            let store = try InvDatabase.openReadOnly(path: database.path, migrations: try database.migrations())
+            let store = try database.open(.read)
             let diff = try RunHistory.diff(from: from, to: to, database: store)
             var rows: [[CellValue]] = []
             for (change, items) in [("new", diff.newFailures), ("resolved", diff.resolved), ("still failing", diff.stillFailing)] {

@@ -22,19 +22,19 @@ struct Scan: ParsableCommand {
     var instance: String?
 
     func validate() throws {
-        if let instance, HostScanner.instanceId(in: instance) != instance {
-            throw ValidationError("--instance must be an instance id such as i-0123456789abcdef0, not '\(instance)'")
+        if let instance, !HostScanner.isInstanceId(instance) {
+            throw ValidationError("--instance must be an instance id such as i-0123456789abcdef0, not '\(SafeText.quote(instance, limit: 40))'")
         }
     }
 
     func run() throws {
         try runReportingErrors {
             let started = Date()
-            let store = try InvDatabase.open(path: database.path, migrations: try database.migrations())
+            let store = try database.open(.create)
             let summary = try HostScanner(database: store, options: .init(instance: instance)).run(paths: paths)
             let seconds = Date().timeIntervalSince(started)
-            print("Scanned \(summary.files) files of \(summary.instances.count) instances (\(summary.bytes / 1024) KB) in \(String(format: "%.2f", seconds)) s: \(summary.findings) credentials found")
-            for (path, reason) in summary.skipped { print("not scanned: \(path): \(reason)") }
+            Terminal.printOutput("Scanned \(summary.files) files of \(summary.instances.count) instances (\(summary.bytes / 1024) KB) in \(String(format: "%.2f", seconds)) s: \(summary.findings) credentials found")
+            for (path, reason) in summary.skipped { Terminal.printOutput("not scanned: \(SafeText.quote(path, limit: 512)): \(reason)") }
         }
     }
 }

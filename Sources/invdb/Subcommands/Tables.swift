@@ -17,7 +17,7 @@ struct Tables: ParsableCommand {
         try runReportingErrors {
             let migrations = try database.migrations()
             let docs = SchemaDocumentation(migrations: migrations)
-            let store = try InvDatabase.openReadOnly(path: database.path, migrations: migrations)
+            let store = try database.open(.read)
             let table = try SchemaDocumentation.listing(database: store, documentation: docs, counts: counts)
             try output.emit(output.format.renderer(width: Terminal.columns(), color: output.useColor).render(table: table))
         }

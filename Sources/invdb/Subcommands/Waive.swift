@@ -42,10 +42,10 @@ struct Waive: ParsableCommand {
 
     func run() throws {
         try runReportingErrors {
-            let store = try InvDatabase.open(path: database.path, migrations: try database.migrations())
+            let store = try database.open(.write)
             if let remove {
                 guard try WaiverStore.remove(store, id: remove) else { throw UsageError("no waiver \(remove); `invdb waivers` lists them") }
-                print("Removed waiver \(remove)")
+                Terminal.printOutput("Removed waiver \(remove)")
                 return
             }
             let known = try BenchmarkCatalog(directory: try database.resources().queriesDirectory).benchmarks.flatMap(\.checks).map(\.id)
@@ -54,7 +54,7 @@ struct Waive: ParsableCommand {
             }
             let waiver = try WaiverStore.add(store, checkId: check!, resource: resource!, reason: reason!, owner: owner!,
                                              expires: expires!, now: Clock.now())
-            print("Waiver \(waiver.id): \(waiver.checkId) for \(waiver.resource) by \(waiver.owner) until \(waiver.expiresOn)")
+            Terminal.printOutput("Waiver \(waiver.id): \(waiver.checkId) for \(SafeText.quote(waiver.resource, limit: 200)) by \(SafeText.quote(waiver.owner, limit: 200)) until \(waiver.expiresOn)")
         }
     }
 }
@@ -67,7 +67,7 @@ struct Waivers: ParsableCommand {
 
     func run() throws {
         try runReportingErrors {
-            let store = try InvDatabase.openReadOnly(path: database.path, migrations: try database.migrations())
+            let store = try database.open(.read)
             let today = Clock.day(Clock.now())
             let rows: [[CellValue]] = try WaiverStore.all(store).map { waiver in
                 [.integer(Int64(waiver.id)), .text(waiver.checkId), .text(waiver.resource), .text(waiver.owner), .text(waiver.expiresOn),

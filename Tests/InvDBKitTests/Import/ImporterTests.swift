@@ -31,7 +31,7 @@ final class ImporterTests: XCTestCase {
     func testNormalizesInstanceFieldsAndChildren() throws {
         let database = try TestSupport.database()
         try TestSupport.importPaths([TestSupport.path("Samples/aws/us-east-1/describe-instances.json")], into: database)
-        let row = try database.queue.read { db in
+        let row = try database.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM ec2_instances WHERE instance_id = 'i-74ec2d1b23f05857d'")!
         }
         XCTAssertEqual(row["name"], "web-1")
@@ -60,13 +60,43 @@ final class ImporterTests: XCTestCase {
                        ["attached:app-read-s3", "inline:app-inline-logs"])
     }
 
-    func testReimportingTheSameFilesChangesNothing() throws {
+    func testReimportingTheSameFilesKeepsTheDataAndRefreshesItsDate() throws {
         let database = try TestSupport.database()
         try TestSupport.importPaths([TestSupport.samples], into: database)
-        let before = try TestSupport.contents(of: database).filter { !$0.hasPrefix("import_runs") }
-        let again = try TestSupport.importPaths([TestSupport.samples], into: database)
-        XCTAssertTrue(again.outcomes.allSatisfy { if case .imported = $0 { return false } else { return true } })
-        XCTAssertEqual(try TestSupport.contents(of: database).filter { !$0.hasPrefix("import_runs") }, before)
+        let query = "SELECT instance_id || ' ' || state || ' ' || is_current || ' ' || coalesce(iam_instance_profile_arn, '-') FROM ec2_instances ORDER BY 1"
+        let before = try TestSupport.strings(database, query)
+        var options = ImportOptions()
+        options.now = { Date(timeIntervalSince1970: 1_790_086_400) }
+        let again = try Importer(database: database, options: options).run(paths: [TestSupport.samples])
+        XCTAssertTrue(again.outcomes.contains { if case .imported = $0 { return true } else { return false } })
+        XCTAssertEqual(try TestSupport.strings(database, query), before)
+        // Identical daily exports still say the data is from today.
+        XCTAssertEqual(try TestSupport.strings(database, "SELECT max(imported_at) FROM imports WHERE kind = 'ec2-describe-instances'"), ["2026-09-22T14:13:20Z"])
+        XCTAssertEqual(try TestSupport.int(database, "SELECT count(*) FROM ec2_snapshots"), 4, "each run's listing is a snapshot, even with the same bytes")
+    }
+
+    /// Byte-identical listings are not ignored: empty, then 7 instances, then the same empty
+    /// file again leaves no current instance (it failed before: the third import was "unchanged").
+    func testAListingSeenBeforeIsStillTheNewestSnapshot() throws {
+        let database = try TestSupport.database()
+        let empty = try TestSupport.file(named: "empty.json", #"{"Reservations": []}"#)
+        try TestSupport.importPaths([empty], into: database, account: "123456789012", region: "us-east-1")
+        try TestSupport.importPaths([TestSupport.path("Samples/aws/us-east-1/describe-instances.json")], into: database)
+        XCTAssertEqual(try TestSupport.int(database, "SELECT count(*) FROM ec2_current_instances"), 7)
+        try TestSupport.importPaths([empty], into: database, account: "123456789012", region: "us-east-1")
+        XCTAssertEqual(try TestSupport.int(database, "SELECT count(*) FROM ec2_current_instances"), 0)
+    }
+
+    /// A lone page with a NextToken is an incomplete listing: it adds its instances and retires
+    /// nothing, with a warning (it retired the other instances before).
+    func testAnIncompleteListingRetiresNothing() throws {
+        let database = try TestSupport.database()
+        try TestSupport.importPaths([TestSupport.path("Tests/Fixtures/aws/eu-west-1-whole/describe-instances.json")], into: database)
+        XCTAssertEqual(try TestSupport.int(database, "SELECT count(*) FROM ec2_current_instances"), 3)
+        let summary = try TestSupport.importPaths([TestSupport.path("Samples/aws/eu-west-1-paged/describe-instances-page-1.json")], into: database)
+        XCTAssertEqual(try TestSupport.int(database, "SELECT count(*) FROM ec2_current_instances"), 3)
+        XCTAssertTrue(summary.warnings.contains { $0.contains("incomplete") && $0.contains("kept") }, "\(summary.warnings)")
+        XCTAssertEqual(try TestSupport.int(database, "SELECT is_complete FROM ec2_snapshots ORDER BY snapshot_id DESC LIMIT 1"), 0)
     }
 
     func testPagesOfOneListingMakeOneSnapshotLikeTheWholeListing() throws {
@@ -189,13 +219,13 @@ final class ImporterTests: XCTestCase {
         let database = try TestSupport.database()
         let path = TestSupport.path("Samples/aws/us-east-1/describe-instances.json")
         try TestSupport.importPaths([path], into: database)
-        let row = try database.queue.read { db in try Row.fetchOne(db, sql: "SELECT * FROM imports")! }
+        let row = try database.read { db in try Row.fetchOne(db, sql: "SELECT * FROM imports")! }
         XCTAssertEqual(row["kind"], "ec2-describe-instances")
         XCTAssertEqual(row["account_id"], account)
         XCTAssertEqual(row["region"], "us-east-1")
         XCTAssertEqual((row["sha256"] as String).count, 64)
         let counts = try JSONValue.parse(row["row_counts"] as String)
-        XCTAssertEqual(counts["ec2_instances"]?.int, 7)
+        XCTAssertEqual(counts["ec2_instances"]?.testInt, 7)
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
         XCTAssertEqual(row["byte_count"], data.count)
     }
@@ -206,7 +236,7 @@ final class ImporterTests: XCTestCase {
         let database = try TestSupport.database()
         try TestSupport.importPaths([TestSupport.samples], into: database)
         try TestSupport.importPaths([TestSupport.path("Tests/Fixtures/aws/later/us-east-1-describe-instances.json")], into: database)
-        let violations = try database.queue.read { db in try Row.fetchAll(db, sql: "PRAGMA foreign_key_check") }
+        let violations = try database.read { db in try Row.fetchAll(db, sql: "PRAGMA foreign_key_check") }
         XCTAssertEqual(violations.count, 0, "\(violations)")
     }
 }

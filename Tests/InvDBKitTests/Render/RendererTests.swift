@@ -50,7 +50,7 @@ final class RendererTests: XCTestCase {
     func testJSONIsCompleteAndParses() throws {
         let text = render(JSONRenderer(), result(name: hostile))
         let value = try JSONValue.parse(text)
-        XCTAssertEqual(value["summary"]?["alarm"]?.int, 1)
+        XCTAssertEqual(value["summary"]?["alarm"]?.testInt, 1)
         let results = value["checks"]?.elements.first?["results"]?.elements ?? []
         XCTAssertEqual(results.count, 2)
         XCTAssertEqual(results[0]["instance_name"]?.string, hostile)

@@ -18,6 +18,11 @@ final class ReportTests: XCTestCase {
         return benchmark
     }
 
+    /// Runs the report into a temporary folder.
+    private func report(_ builder: ReportBuilder, _ when: String, into folder: String? = nil) throws -> ReportBuilder.Report {
+        try builder.run(try benchmark(), now: date(when), writingTo: folder ?? TestSupport.temporaryDirectory().path)
+    }
+
     private func importAt(_ paths: [String], _ when: String, into database: InvDatabase) throws {
         var options = ImportOptions()
         options.now = { [date = date(when)] in date }
@@ -28,7 +33,7 @@ final class ReportTests: XCTestCase {
         let database = try TestSupport.database()
         try importAt([TestSupport.path("Samples/aws/us-east-1"), TestSupport.path("Samples/aws/iam")], "2026-11-20T06:00:00Z", into: database)
         let builder = ReportBuilder(database: database)
-        let first = try builder.build(try benchmark(), now: date("2026-11-20T07:00:00Z"))
+        let first = try report(builder, "2026-11-20T07:00:00Z")
         XCTAssertEqual(Set(first.diff.newFailures.map(\.resource)), [tricky, web2, batch1, "i-ef9c72ff2c5dded2c"])
         XCTAssertTrue(first.diff.resolved.isEmpty && first.diff.stillFailing.isEmpty)
 
@@ -36,7 +41,7 @@ final class ReportTests: XCTestCase {
         try importAt([TestSupport.path("Tests/Fixtures/aws/later/us-east-1-describe-instances.json")], "2026-11-21T06:00:00Z", into: database)
         _ = try WaiverStore.add(database, checkId: "ec2_instance_iam_profile_attached", resource: tricky, reason: "kiosk without AWS calls",
                                 owner: "alice", expires: "2026-11-22", now: date("2026-11-21T06:30:00Z"))
-        let second = try builder.build(try benchmark(), now: date("2026-11-21T07:00:00Z"))
+        let second = try report(builder, "2026-11-21T07:00:00Z")
         XCTAssertTrue(second.diff.newFailures.isEmpty)
         XCTAssertEqual(Set(second.diff.resolved.map(\.resource)), [web2, tricky])
         XCTAssertEqual(second.diff.resolved.first { $0.resource == tricky }?.status, "waived")
@@ -46,7 +51,7 @@ final class ReportTests: XCTestCase {
                       second.markdown)
 
         // The waiver expires: the result fails again, and the report says why.
-        let third = try builder.build(try benchmark(), now: date("2026-11-25T07:00:00Z"))
+        let third = try report(builder, "2026-11-25T07:00:00Z")
         XCTAssertEqual(third.diff.newFailures.map(\.resource), [tricky])
         XCTAssertEqual(third.summary.counts[.waived] ?? 0, 0)
         XCTAssertTrue(third.markdown.contains("| 2026-11-22 | **EXPIRED**: failing again |"), third.markdown)
@@ -60,15 +65,16 @@ final class ReportTests: XCTestCase {
     func testSameDatabaseAndClockGiveTheSameBytes() throws {
         let database = try TestSupport.database()
         try importAt([TestSupport.samples], "2026-11-20T06:00:00Z", into: database)
-        _ = try ReportBuilder(database: database).build(try benchmark(), now: date("2026-11-20T07:00:00Z"))
+        _ = try report(ReportBuilder(database: database), "2026-11-20T07:00:00Z")
         // Two copies of the same database, the same clock: the same report, byte for byte.
+        try database.checkpoint()
         let folder = try TestSupport.temporaryDirectory()
         var reports: [ReportBuilder.Report] = []
         for name in ["a.sqlite", "b.sqlite"] {
             let copy = folder.appendingPathComponent(name).path
             try FileManager.default.copyItem(atPath: database.path, toPath: copy)
-            let store = try InvDatabase.open(path: copy, migrations: try TestSupport.migrations())
-            reports.append(try ReportBuilder(database: store).build(try benchmark(), now: date("2026-11-21T07:00:00Z")))
+            let store = try InvDatabase.open(path: copy, migrations: try TestSupport.migrations(), access: .write)
+            reports.append(try report(ReportBuilder(database: store), "2026-11-21T07:00:00Z"))
         }
         XCTAssertEqual(reports[0].markdown, reports[1].markdown)
         XCTAssertEqual(reports[0].json, reports[1].json)
@@ -81,7 +87,7 @@ final class ReportTests: XCTestCase {
         try importAt([TestSupport.samples], "2026-11-20T06:00:00Z", into: database)
         let out = try TestSupport.temporaryDirectory().appendingPathComponent("reports").path
         for day in ["2026-11-20T07:00:00Z", "2026-11-21T07:00:00Z"] {
-            try ReportBuilder.write(try ReportBuilder(database: database).build(try benchmark(), now: date(day)), to: out)
+            _ = try report(ReportBuilder(database: database), day, into: out)
         }
         let names = try FileManager.default.contentsOfDirectory(atPath: out).sorted()
         XCTAssertEqual(names, ["cis-1.18-20261120T070000Z.json", "cis-1.18-20261120T070000Z.md",
@@ -94,8 +100,8 @@ final class ReportTests: XCTestCase {
         let database = try TestSupport.database()
         try importAt([TestSupport.samples], "2026-11-20T06:00:00Z", into: database)
         let builder = ReportBuilder(database: database)
-        _ = try builder.build(try benchmark(), now: date("2026-11-20T07:00:00Z"))
-        let report = try builder.build(try benchmark(), now: date("2026-12-20T07:00:00Z"))
+        _ = try report(builder, "2026-11-20T07:00:00Z")
+        let report = try report(builder, "2026-12-20T07:00:00Z")
         XCTAssertFalse(report.markdown.contains("<script>"))
         XCTAssertTrue(report.markdown.contains("```mermaid\npie showData\n    title Results of run 2\n"))
         XCTAssertTrue(report.markdown.contains("xychart-beta"))

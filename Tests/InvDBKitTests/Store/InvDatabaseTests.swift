@@ -6,10 +6,10 @@ import XCTest
 final class InvDatabaseTests: XCTestCase {
     func testADatabaseFromANewerInvdbIsRefusedAndLeftUntouched() throws {
         let database = try TestSupport.database()
-        try database.queue.write { db in try db.execute(sql: "INSERT INTO grdb_migrations(identifier) VALUES ('9999_from_the_future')") }
+        try database.write { db in try db.execute(sql: "INSERT INTO grdb_migrations(identifier) VALUES ('9999_from_the_future')") }
         let path = database.path
         let before = try Data(contentsOf: URL(fileURLWithPath: path))
-        XCTAssertThrowsError(try InvDatabase.open(path: path, migrations: try TestSupport.migrations())) { error in
+        XCTAssertThrowsError(try InvDatabase.open(path: path, migrations: try TestSupport.migrations(), access: .create)) { error in
             XCTAssertTrue("\(error)".contains("newer invdb"), "\(error)")
         }
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: path)), before)
@@ -17,16 +17,16 @@ final class InvDatabaseTests: XCTestCase {
 
     func testNotADatabaseIsAClearError() throws {
         let path = try TestSupport.file(named: "junk.sqlite", "this is not sqlite, just text that is long enough to have a header....")
-        XCTAssertThrowsError(try InvDatabase.open(path: path, migrations: try TestSupport.migrations())) { error in
+        XCTAssertThrowsError(try InvDatabase.open(path: path, migrations: try TestSupport.migrations(), access: .create)) { error in
             XCTAssertTrue("\(error)".contains("not an SQLite database"), "\(error)")
         }
     }
 
     func testReadOnlyOpeningRefusesWrites() throws {
         let database = try TestSupport.database()
-        let readOnly = try InvDatabase.openReadOnly(path: database.path, migrations: try TestSupport.migrations())
+        let readOnly = try InvDatabase.open(path: database.path, migrations: try TestSupport.migrations(), access: .read)
         XCTAssertThrowsError(try QueryRunner.run(sql: "DELETE FROM ec2_instances", database: readOnly))
-        XCTAssertThrowsError(try InvDatabase.openReadOnly(path: "/nonexistent/x.sqlite", migrations: try TestSupport.migrations()))
+        XCTAssertThrowsError(try InvDatabase.open(path: "/nonexistent/x.sqlite", migrations: try TestSupport.migrations(), access: .read))
     }
 
     func testDatabasePathPrecedence() {
@@ -38,7 +38,7 @@ final class InvDatabaseTests: XCTestCase {
     func testEveryColumnIsDocumentedAndTheDocsAreCurrent() throws {
         let docs = SchemaDocumentation(migrations: try TestSupport.migrations())
         let database = try TestSupport.database()
-        try database.queue.read { db in
+        try database.read { db in
             let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'grdb_%'")
             for table in tables {
                 let relation = docs.relations.first { $0.name == table }

@@ -26,7 +26,7 @@ enum TestSupport {
 
     /// A fresh database in its own temporary folder.
     static func database() throws -> InvDatabase {
-        try InvDatabase.open(path: try temporaryDirectory().appendingPathComponent("test.sqlite").path, migrations: try migrations())
+        try InvDatabase.open(path: try temporaryDirectory().appendingPathComponent("test.sqlite").path, migrations: try migrations(), access: .create)
     }
 
     /// Imports `paths` with a fixed clock.
@@ -40,7 +40,7 @@ enum TestSupport {
 
     /// Every row of every user table, as text: a fingerprint of the database's content.
     static func contents(of database: InvDatabase) throws -> [String] {
-        try database.queue.read { db in
+        try database.read { db in
             let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
             var lines: [String] = []
             for table in tables {
@@ -51,11 +51,11 @@ enum TestSupport {
     }
 
     static func int(_ database: InvDatabase, _ sql: String, _ arguments: StatementArguments = []) throws -> Int {
-        try database.queue.read { db in try Int.fetchOne(db, sql: sql, arguments: arguments) ?? -1 }
+        try database.read { db in try Int.fetchOne(db, sql: sql, arguments: arguments) ?? -1 }
     }
 
     static func strings(_ database: InvDatabase, _ sql: String, _ arguments: StatementArguments = []) throws -> [String] {
-        try database.queue.read { db in try String.fetchAll(db, sql: sql, arguments: arguments) }
+        try database.read { db in try String.fetchAll(db, sql: sql, arguments: arguments) }
     }
 
     /// Writes `text` to a file in a new temporary folder and returns its path.
@@ -64,4 +64,9 @@ enum TestSupport {
         try Data(text.utf8).write(to: url)
         return url.path
     }
+}
+
+extension JSONValue {
+    /// The integer value, any size that fits (for tests reading invdb's own output).
+    var testInt: Int? { try? integer(in: Int.min...Int.max) }
 }

@@ -1,0 +1,2 @@
+// libyaml (Debian libyaml-dev): the event parser behind invdb's bounded #cloud-config reader.
+#include <yaml.h>

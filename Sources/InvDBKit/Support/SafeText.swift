@@ -1,0 +1,122 @@
+/// Text from input (file names, member names, values) made safe to put in a message.
+///
+/// Input is hostile: a file name can hold terminal escape sequences or a forged line break, a
+/// member name can be 100 MB long, and any value can hold a secret. Every message that quotes
+/// input goes through `quote`, and every line invdb prints through `line`:
+///
+/// ```swift
+/// SafeText.quote("evil\u{1B}]0;title\u{07}")   // "evil?]0;title?"
+/// SafeText.quote(String(repeating: "x", count: 500), limit: 8)   // "xxxxxxx…"
+/// ```
+public enum SafeText {
+    /// `text` with control characters (C0, DEL, C1), bidirectional overrides and isolates shown
+    /// as `?`, anything shaped like a secret access key or session token replaced by
+    /// `[redacted]`, and at most `limit` characters (cut with `…`).
+    public static func quote(_ text: String, limit: Int = 80) -> String {
+        var output = String.UnicodeScalarView()
+        var count = 0
+        for scalar in SecretShape.redacted(text).unicodeScalars {
+            if count >= limit {
+                output.removeLast()
+                output.append("…")
+                return String(output)
+            }
+            output.append(isUnsafe(scalar) ? "?" : scalar)
+            count += 1
+        }
+        return String(output)
+    }
+
+    /// A whole message line: `quote` with a bound of `limit` characters; line breaks inside the
+    /// message are kept only where the message itself puts them (`allowLineBreaks`).
+    public static func line(_ text: String, limit: Int = 2000, allowLineBreaks: Bool = true) -> String {
+        guard allowLineBreaks else { return quote(text, limit: limit) }
+        return text.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { quote(String($0), limit: limit) }
+            .joined(separator: "\n")
+    }
+
+    /// Control characters, and the Unicode format characters that reorder or hide text.
+    public static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x00...0x1F, 0x7F...0x9F: return true
+        case 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069, 0x061C: return true
+        default: return false
+        }
+    }
+}
+
+/// Recognises the shapes of AWS secrets without any context: a run of exactly 40 base64
+/// characters with upper- and lower-case letters (a secret access key), or a run of 100 or more
+/// starting like an STS session token. Used to keep them out of messages and stored data even
+/// where nothing names them.
+public enum SecretShape {
+    /// Known starts of STS session tokens (base64 of their binary header).
+    static let tokenPrefixes: [[UInt8]] = ["IQoJb3JpZ2lu", "FwoGZXIvYXdz", "FQoGZXIvYXdz", "AQoDYXdz", "AgoJb3JpZ2lu", "IQoJb3JpZ2l"].map { Array($0.utf8) }
+
+    @inline(__always)
+    static func isBase64(_ byte: UInt8) -> Bool {
+        (byte >= 48 && byte <= 57) || (byte >= 65 && byte <= 90) || (byte >= 97 && byte <= 122)
+            || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "/")
+    }
+
+    /// The byte ranges of secret-shaped runs in `bytes`.
+    public static func ranges(in bytes: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
+        var found: [Range<Int>] = []
+        var index = 0
+        let count = bytes.count
+        while index < count {
+            guard isBase64(bytes[index]) else { index += 1; continue }
+            let start = index
+            var upper = false, lower = false
+            var distinct: UInt64 = 0
+            var allHex = true
+            while index < count && isBase64(bytes[index]) {
+                let byte = bytes[index]
+                if byte >= 65 && byte <= 90 { upper = true }
+                if byte >= 97 && byte <= 122 { lower = true }
+                if !((byte >= 48 && byte <= 57) || (byte >= 97 && byte <= 102) || (byte >= 65 && byte <= 70)) { allHex = false }
+                distinct |= 1 << UInt64(byte & 63)
+                index += 1
+            }
+            var end = index
+            // Padding belongs to a token.
+            while end < count && bytes[end] == UInt8(ascii: "=") { end += 1 }
+            let length = index - start
+            if length == 40 && upper && lower && !allHex && distinct.nonzeroBitCount > 8 {
+                found.append(start..<index)
+            } else if length >= 100 && tokenPrefixes.contains(where: { prefix in
+                prefix.count <= length && (0..<prefix.count).allSatisfy { bytes[start + $0] == prefix[$0] }
+            }) {
+                found.append(start..<end)
+            }
+            index = end
+        }
+        return found
+    }
+
+    /// True when `text` holds a secret-shaped run.
+    public static func contains(_ text: String) -> Bool {
+        var copy = text
+        return copy.withUTF8 { !ranges(in: $0).isEmpty }
+    }
+
+    /// `text` with each secret-shaped run replaced by `[redacted]`.
+    public static func redacted(_ text: String) -> String {
+        guard text.utf8.count >= 40 else { return text }
+        var copy = text
+        return copy.withUTF8 { bytes in
+            let found = ranges(in: bytes)
+            guard !found.isEmpty else { return text }
+            var output: [UInt8] = []
+            var last = 0
+            for range in found {
+                output += bytes[last..<range.lowerBound]
+                output += Array("[redacted]".utf8)
+                last = range.upperBound
+            }
+            output += bytes[last...]
+            return String(decoding: output, as: UTF8.self)
+        }
+    }
+}
