@@ -105,22 +105,41 @@ public enum CredentialDetector {
             index += 1
         }
         // A loosely named secret (`SECRET_KEY = "…"`) counts only next to an access key id.
-        let idLines = found.filter { $0.kind == .accessKeyId }.map(\.line)
-        for weak in weakSecrets where idLines.contains(where: { abs($0 - weak.line) <= 5 }) {
+        // Key ids are found in text order, so their lines are sorted: a binary search finds the
+        // nearest one (a file with tens of thousands of findings stays linear-logarithmic).
+        var ids = found.filter { $0.kind == .accessKeyId }
+        for weak in weakSecrets where nearest(to: weak.line, in: ids) != nil {
             let value = string(weak.range)
             found.append(DetectedCredential(kind: .secretAccessKey, value: value, line: weak.line, column: weak.column, keyId: nil,
                                             isExample: value == exampleSecret, rule: "aws-secret-access-key-near-key-id"))
         }
         found.sort { ($0.line, $0.column) < ($1.line, $1.column) }
+        ids.sort { ($0.line, $0.column) < ($1.line, $1.column) }
         // Pair each secret and token with the nearest key id within five lines.
-        let ids = found.filter { $0.kind == .accessKeyId }
         for index in found.indices where found[index].kind != .accessKeyId {
-            let line = found[index].line
-            let nearest = ids.filter { abs($0.line - line) <= 5 }.min { abs($0.line - line) < abs($1.line - line) }
-            found[index].keyId = nearest?.value
-            if found[index].kind == .secretAccessKey && nearest?.value == exampleKeyId { found[index].isExample = true }
+            let nearestId = nearest(to: found[index].line, in: ids)
+            found[index].keyId = nearestId?.value
+            if found[index].kind == .secretAccessKey && nearestId?.value == exampleKeyId { found[index].isExample = true }
         }
         return found
+    }
+
+    /// The key id nearest to `line` (at most five lines away; the earlier one on a tie) among
+    /// `ids`, which are sorted by line.
+    private static func nearest(to line: Int, in ids: [DetectedCredential]) -> DetectedCredential? {
+        var low = 0, high = ids.count
+        while low < high {
+            let middle = (low + high) / 2
+            if ids[middle].line < line { low = middle + 1 } else { high = middle }
+        }
+        // low: the first id on or after `line`; the one before it is the last id before `line`.
+        var best: DetectedCredential?
+        for candidate in [low - 1, low] where candidate >= 0 && candidate < ids.count {
+            let distance = abs(ids[candidate].line - line)
+            guard distance <= 5 else { continue }
+            if best == nil || distance < abs(best!.line - line) { best = ids[candidate] }
+        }
+        return best
     }
 
     private static func isAlphanumeric(_ byte: UInt8) -> Bool {
@@ -209,16 +228,6 @@ public enum CredentialDetector {
     static func isPlausibleSecret(_ value: String) -> Bool {
         let isHex = value.allSatisfy { $0.isHexDigit }
         return !isHex && Set(value).count > 4
-    }
-
-    private static func lineStartOffsets(_ text: String) -> [Int] {
-        var starts = [0]
-        var offset = 0
-        for unit in text.utf16 {
-            offset += 1
-            if unit == 0x0A { starts.append(offset) }
-        }
-        return starts
     }
 }
 

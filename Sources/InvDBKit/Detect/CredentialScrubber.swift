@@ -66,9 +66,17 @@ public final class CredentialScrubber: StringScrubber {
                 seen.insert(trimmed)
             }
         }
+        // ARNs are identifiers whose resource part can be a long run of base64 characters
+        // (`assumed-role/OrganizationAccountAccessRole/…`): a shape inside an ARN is not a secret
+        // (what names a secret still counts there).
         var copy = text
         let shaped = copy.withUTF8 { bytes in
-            SecretShape.ranges(in: bytes).map { String(decoding: UnsafeBufferPointer(rebasing: bytes[$0]), as: UTF8.self) }
+            SecretShape.ranges(in: bytes).filter { range in
+                var start = range.lowerBound
+                while start > 0 && bytes[start - 1] != 0x20 && bytes[start - 1] != 0x09 && bytes[start - 1] != 0x0A && bytes[start - 1] != UInt8(ascii: "\"") { start -= 1 }
+                return !(range.lowerBound - start >= 4 && bytes[start] == UInt8(ascii: "a") && bytes[start + 1] == UInt8(ascii: "r")
+                         && bytes[start + 2] == UInt8(ascii: "n") && bytes[start + 3] == UInt8(ascii: ":"))
+            }.map { String(decoding: UnsafeBufferPointer(rebasing: bytes[$0]), as: UTF8.self) }
         }
         for value in shaped where !seen.contains(value) && !result.contains(where: { $0.value.contains(value) || value.contains($0.value) }) {
             result.append(DetectedCredential(kind: value.utf8.count == 40 ? .secretAccessKey : .sessionToken, value: value, line: 1, column: 1,

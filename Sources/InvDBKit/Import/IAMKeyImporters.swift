@@ -12,8 +12,8 @@ final class UsersImporter: DocumentImporter {
         try file.forEachElement(of: reader, path: "$.Users") { user, location in
             let arn = try location.requiredString(user, "Arn")
             guard let account = ARN(arn)?.account, !account.isEmpty else { throw location.invalid("Arn '\(arn)' is not an IAM ARN") }
-            try upsert.bind(arn).bind(account).bind(try location.requiredString(user, "UserName")).bind(user["UserId"]?.string)
-                .bind(user["CreateDate"]?.string).bind(file.importId).run()
+            try upsert.bind(arn).bind(account).bind(try location.requiredString(user, "UserName")).bind(try location.optionalString(user, "UserId"))
+                .bind(try location.optionalString(user, "CreateDate")).bind(file.importId).run()
             file.counts.add("iam_users")
             file.noteOrigin(account: account)
         }
@@ -33,7 +33,7 @@ final class AccessKeysImporter: DocumentImporter {
         try file.forEachElement(of: reader, path: "$.AccessKeyMetadata") { metadata, location in
             let userName = try location.requiredString(metadata, "UserName")
             try upsert.bind(try location.requiredString(metadata, "AccessKeyId")).bind(userName)
-                .bind(try location.requiredString(metadata, "Status")).bind(metadata["CreateDate"]?.string)
+                .bind(try location.requiredString(metadata, "Status")).bind(try location.optionalString(metadata, "CreateDate"))
                 .bind(file.importId).run()
             file.counts.add("iam_access_keys")
         }
@@ -62,9 +62,15 @@ final class CredentialReportImporter: DocumentImporter {
 
     func finish(file: FileImport) throws {
         let location = contentLocation ?? RecordLocation(file: file.path, position: .init(line: 1, column: 1), jsonPath: "$")
-        guard let content, let data = Data(base64Encoded: content, options: .ignoreUnknownCharacters),
-              let csv = String(validating: Array(data), as: UTF8.self) else {
-            throw location.invalid("Content should be the credential report's CSV in base64")
+        guard let content else { throw location.invalid("Content is missing") }
+        // boto3 (and tools built on it) save the decoded CSV; the AWS CLI prints base64.
+        let csv: String
+        if content.hasPrefix(CredentialReportCSV.header) {
+            csv = content
+        } else if let data = Data(base64Encoded: content, options: .ignoreUnknownCharacters), let text = String(validating: Array(data), as: UTF8.self) {
+            csv = text
+        } else {
+            throw location.invalid("Content should be the credential report's CSV, as text or in base64")
         }
         try CredentialReportCSV.write(csv, generatedAt: generatedAt, file: file, location: location)
     }
@@ -75,7 +81,12 @@ enum CredentialReportCSV {
     static let header = "user,arn,user_creation_time"
 
     static func write(_ csv: String, generatedAt: String?, file: FileImport, location: RecordLocation) throws {
-        let rows = CSVText.rows(csv)
+        let rows: [[String]]
+        do {
+            rows = try CSVText.rows(csv)
+        } catch {
+            throw location.invalid("the credential report's CSV ends inside a quoted field (is it truncated?)")
+        }
         guard let header = rows.first, header.starts(with: ["user", "arn", "user_creation_time"]) else {
             throw location.invalid("not an IAM credential report: the CSV should start with user,arn,user_creation_time")
         }
@@ -84,6 +95,12 @@ enum CredentialReportCSV {
             return index
         }
         let user = try column("user"), arn = try column("arn"), created = try column("user_creation_time")
+        let slots = try (1...2).map { slot in
+            let prefix = "access_key_\(slot)_"
+            return (active: try column(prefix + "active"), rotated: try column(prefix + "last_rotated"),
+                    usedDate: try column(prefix + "last_used_date"), usedRegion: try column(prefix + "last_used_region"),
+                    usedService: try column(prefix + "last_used_service"))
+        }
         let insert = try file.run.statement("""
             INSERT OR REPLACE INTO iam_credential_report(user_arn, user_name, key_slot, active, last_rotated, last_used_date,
                 last_used_region, last_used_service, generated_at, import_id)
@@ -94,19 +111,26 @@ enum CredentialReportCSV {
             ON CONFLICT(arn) DO NOTHING
             """)
         func value(_ text: String) -> String? {
-            ["N/A", "not_supported", "no_information", ""].contains(text) ? nil : text
+            ["N/A", "not_supported", "no_information", ""].contains(text) ? nil : CredentialScrubber.scrubbed(text)
         }
-        for row in rows.dropFirst() where row.count == header.count {
-            let account = ARN(row[arn])?.account ?? ""
-            try upsertUser.bind(row[arn]).bind(account).bind(row[user]).bind(value(row[created])).bind(file.importId).run()
-            for slot in 1...2 {
-                let prefix = "access_key_\(slot)_"
-                try insert.bind(row[arn]).bind(row[user]).bind(slot)
-                    .bind(row[try column(prefix + "active")] == "true")
-                    .bind(value(row[try column(prefix + "last_rotated")]))
-                    .bind(value(row[try column(prefix + "last_used_date")]))
-                    .bind(value(row[try column(prefix + "last_used_region")]))
-                    .bind(value(row[try column(prefix + "last_used_service")]))
+        for (index, row) in rows.enumerated().dropFirst() {
+            if row == [""] { continue }   // a blank line
+            guard row.count == header.count else {
+                throw location.invalid("row \(index + 1) of the credential report has \(row.count) fields, the header \(header.count) (is the report truncated?)")
+            }
+            guard let account = ARN(row[arn])?.account, AWSAccount.isValid(account) else {
+                throw location.invalid("row \(index + 1) of the credential report: arn is not an IAM ARN with an account id")
+            }
+            try upsertUser.bind(CredentialScrubber.scrubbed(row[arn])).bind(account).bind(CredentialScrubber.scrubbed(row[user]))
+                .bind(value(row[created])).bind(file.importId).run()
+            for (slot, columns) in slots.enumerated() {
+                guard ["true", "false"].contains(row[columns.active]) else {
+                    throw location.invalid("row \(index + 1) of the credential report: access_key_\(slot + 1)_active should be true or false")
+                }
+                try insert.bind(CredentialScrubber.scrubbed(row[arn])).bind(CredentialScrubber.scrubbed(row[user])).bind(slot + 1)
+                    .bind(row[columns.active] == "true")
+                    .bind(value(row[columns.rotated])).bind(value(row[columns.usedDate]))
+                    .bind(value(row[columns.usedRegion])).bind(value(row[columns.usedService]))
                     .bind(generatedAt).bind(file.importId).run()
                 file.counts.add("iam_credential_report")
             }
@@ -117,7 +141,10 @@ enum CredentialReportCSV {
 
 /// Splits RFC 4180 CSV text into rows of fields.
 enum CSVText {
-    static func rows(_ text: String) -> [[String]] {
+    /// The text ends inside a quoted field.
+    struct UnterminatedQuote: Error {}
+
+    static func rows(_ text: String) throws -> [[String]] {
         var rows: [[String]] = []
         var row: [String] = []
         var field = ""
@@ -152,6 +179,7 @@ enum CSVText {
             default: field.append(character)
             }
         }
+        if quoted { throw UnterminatedQuote() }
         if !field.isEmpty || !row.isEmpty {
             row.append(field)
             rows.append(row)

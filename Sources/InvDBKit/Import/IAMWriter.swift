@@ -44,11 +44,11 @@ final class IAMWriter {
         guard let account = ARN(arn)?.account, !account.isEmpty else { throw location.invalid("Arn '\(arn)' is not an IAM ARN") }
         let name = try location.requiredString(profile, "InstanceProfileName")
         try upsertProfile.bind(arn).bind(account).bind(name)
-            .bind(profile["InstanceProfileId"]?.string).bind(profile["Path"]?.string)
-            .bind(profile["CreateDate"]?.string).bind(importId).run()
+            .bind(try location.optionalString(profile, "InstanceProfileId")).bind(try location.optionalString(profile, "Path"))
+            .bind(try location.optionalString(profile, "CreateDate")).bind(importId).run()
         counts.add("iam_instance_profiles")
         try deleteProfileRoles.bind(arn).run()
-        for (index, role) in (profile["Roles"]?.elements ?? []).enumerated() {
+        for (index, role) in try location.optionalArray(profile, "Roles").enumerated() {
             let roleLocation = location.appending(".Roles[\(index)]")
             let roleArn = try writeRole(role, importId: importId, location: roleLocation, counts: &counts)
             try insertProfileRole.bind(arn).bind(roleArn).bind(try roleLocation.requiredString(role, "RoleName")).run()
@@ -66,7 +66,8 @@ final class IAMWriter {
             try TrustPolicy.document(from: $0, location: location.appending(".AssumeRolePolicyDocument"))
         }
         try upsertRole.bind(arn).bind(account).bind(try location.requiredString(role, "RoleName"))
-            .bind(role["RoleId"]?.string).bind(role["Path"]?.string).bind(role["CreateDate"]?.string)
+            .bind(try location.optionalString(role, "RoleId")).bind(try location.optionalString(role, "Path"))
+            .bind(try location.optionalString(role, "CreateDate"))
             .bind(try location.optionalString(role, "Description")).bind(try location.optionalInt(role, "MaxSessionDuration"))
             .bind(policy?.minifiedJSON).bind(TrustPolicy.trustsEC2(policy)).bind(importId).run()
         counts.add("iam_roles")
@@ -78,17 +79,17 @@ final class IAMWriter {
     func writeRoleDetail(_ detail: JSONValue, importId: Int, location: RecordLocation, counts: inout RowCounts) throws -> String {
         let roleArn = try writeRole(detail, importId: importId, location: location, counts: &counts)
         try deleteRolePolicies.bind(roleArn).run()
-        for policy in detail["AttachedManagedPolicies"]?.elements ?? [] {
-            guard let name = policy["PolicyName"]?.nonEmptyString else { continue }
-            try insertRolePolicy.bind(roleArn).bind("attached").bind(name).bind(policy["PolicyArn"]?.string).run()
+        for policy in try location.optionalArray(detail, "AttachedManagedPolicies") {
+            guard let name = try location.optionalString(policy, "PolicyName"), !name.isEmpty else { continue }
+            try insertRolePolicy.bind(roleArn).bind("attached").bind(name).bind(try location.optionalString(policy, "PolicyArn")).run()
             counts.add("iam_role_policies")
         }
-        for policy in detail["RolePolicyList"]?.elements ?? [] {
-            guard let name = policy["PolicyName"]?.nonEmptyString else { continue }
+        for policy in try location.optionalArray(detail, "RolePolicyList") {
+            guard let name = try location.optionalString(policy, "PolicyName"), !name.isEmpty else { continue }
             try insertRolePolicy.bind(roleArn).bind("inline").bind(name).bind(nil as String?).run()
             counts.add("iam_role_policies")
         }
-        for (index, profile) in (detail["InstanceProfileList"]?.elements ?? []).enumerated() {
+        for (index, profile) in try location.optionalArray(detail, "InstanceProfileList").enumerated() {
             try writeProfile(profile, importId: importId, location: location.appending(".InstanceProfileList[\(index)]"), counts: &counts)
         }
         return ARN(roleArn)?.account ?? ""

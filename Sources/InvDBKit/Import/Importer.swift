@@ -145,7 +145,7 @@ public final class Importer {
                 throw InputError(.unknownKind, file: file.path, line: location.position.line, column: location.position.column,
                                  message: "a JSON array, but not a gitleaks report (elements with RuleID and File)")
             }
-            try importer.record(record, file: file)
+            try importer.record(record, location: location, file: file)
             index += 1
         }
         try reader.expectEndOfInput()
@@ -159,9 +159,10 @@ public final class Importer {
     /// The credential report as CSV (the decoded `Content` of get-credential-report). It is small
     /// (a row per IAM user), so it is read whole.
     private func importCredentialReportCSV(_ input: Input, reader: JSONStreamReader, run: ImportRun) throws -> FileOutcome {
-        let bytes = try reader.peekPrefix((1 << 20) + 1)
-        guard bytes.count <= 1 << 20 else {
-            throw InputError(.invalidRecord, file: input.path, message: "a credential report larger than 1 MB is not supported")
+        let limit = 16 << 20
+        let bytes = try reader.peekPrefix(limit + 1)
+        guard bytes.count <= limit else {
+            throw InputError(.invalidRecord, file: input.path, message: "a credential report larger than 16 MB is not supported")
         }
         guard let csv = String(validating: bytes, as: UTF8.self) else {
             throw InputError(.notJSON, file: input.path, message: "the credential report is not UTF-8 text")

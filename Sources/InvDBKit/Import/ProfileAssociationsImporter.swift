@@ -11,12 +11,13 @@ final class ProfileAssociationsImporter: DocumentImporter {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """)
         try file.forEachElement(of: reader, path: "$.IamInstanceProfileAssociations") { association, location in
-            let profileArn = association["IamInstanceProfile"]?["Arn"]?.nonEmptyString
+            let profile = try location.optionalObject(association, "IamInstanceProfile")
+            let profileArn = try profile.flatMap { try location.optionalString($0, "Arn") }.flatMap { $0.isEmpty ? nil : $0 }
             let account = profileArn.flatMap { ARN($0)?.account } ?? file.run.options.account
             try insert.bind(try location.requiredString(association, "AssociationId"))
                 .bind(try location.requiredString(association, "InstanceId"))
-                .bind(profileArn).bind(association["IamInstanceProfile"]?["Id"]?.string)
-                .bind(association["State"]?.string).bind(account).bind(file.run.options.region)
+                .bind(profileArn).bind(try profile.flatMap { try location.optionalString($0, "Id") })
+                .bind(try location.optionalString(association, "State")).bind(account).bind(file.run.options.region)
                 .bind(file.importId).run()
             file.counts.add("ec2_instance_profile_associations")
             file.noteOrigin(account: account, region: file.run.options.region)

@@ -45,6 +45,24 @@ public struct RecordLocation: Sendable {
         }
     }
 
+    /// The array member `key` of `record`, empty when absent or null.
+    ///
+    /// - Throws: `InputError` when it is there with another type.
+    public func optionalArray(_ record: JSONValue?, _ key: String) throws -> [JSONValue] {
+        guard let value = record?[key], value != .null else { return [] }
+        guard case .array(let items) = value else { throw invalid("\(key) should be an array, found \(value.kindName)") }
+        return items
+    }
+
+    /// The object member `key` of `record`, nil when absent or null.
+    ///
+    /// - Throws: `InputError` when it is there with another type.
+    public func optionalObject(_ record: JSONValue?, _ key: String) throws -> JSONValue? {
+        guard let value = record?[key], value != .null else { return nil }
+        guard case .object = value else { throw invalid("\(key) should be an object, found \(value.kindName)") }
+        return value
+    }
+
     /// The string member `key` of `record`, or an error naming what is missing.
     public func requiredString(_ record: JSONValue, _ key: String) throws -> String {
         guard let value = record[key] else { throw invalid("\(key) is missing") }

@@ -146,10 +146,10 @@ final class GitleaksImporter {
 
     func finish(file: FileImport) { writer.finish(file: file) }
 
-    func record(_ record: JSONValue, file: FileImport) throws {
+    func record(_ record: JSONValue, location: RecordLocation, file: FileImport) throws {
         guard let path = record["File"]?.string, let rule = record["RuleID"]?.string else { return }
         let text = [record["Match"]?.string, record["Secret"]?.string].compactMap { $0 }.joined(separator: "\n")
-        try writer.write(ScannerFinding(path: path, line: try file.lineNumber(record["StartLine"], at: "StartLine"), rule: rule, text: text), file: file)
+        try writer.write(ScannerFinding(path: path, line: try location.optionalInt(record, "StartLine"), rule: rule, text: text), file: file)
     }
 }
 

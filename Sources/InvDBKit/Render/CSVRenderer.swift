@@ -1,6 +1,6 @@
 /// RFC 4180 CSV with a header row; checks give one row per result, with every check's columns.
-/// Values are written as they are (a spreadsheet user should import rather than open untrusted
-/// CSV: a tag value may start with `=`).
+/// Text that a spreadsheet would run as a formula (a tag value starting with `=`) is prefixed
+/// with `'`, and control and bidi characters are replaced (`OutputBytes.appendCSV`).
 public struct CSVRenderer: OutputRenderer, CheckRenderer {
     private var dimensionNames: [String] = []
     private var dimensionSlots: [Int?] = []
@@ -11,15 +11,21 @@ public struct CSVRenderer: OutputRenderer, CheckRenderer {
 
     public func render(table: ResultTable) -> String {
         var out = OutputBytes()
-        appendLine(table.columns, into: &out)
-        for row in table.rows { appendLine(row.map(\.text), into: &out) }
+        appendLine(table.columns.map { CellValue.text($0) }, into: &out)
+        for row in table.rows { appendLine(row, into: &out) }
         return out.string
     }
 
-    private func appendLine(_ fields: [String], into out: inout OutputBytes) {
+    private func appendLine(_ fields: [CellValue], into out: inout OutputBytes) {
         for (index, field) in fields.enumerated() {
             if index > 0 { out.append(",") }
-            out.appendCSV(field)
+            var text = field.text
+            let isNumber: Bool
+            switch field {
+            case .integer, .real: isNumber = true
+            default: isNumber = false
+            }
+            text.withUTF8 { out.appendCSV($0, isNumber: isNumber) }
         }
         out.append("\r\n")
     }
@@ -54,7 +60,7 @@ public struct CSVRenderer: OutputRenderer, CheckRenderer {
         row.withCell(columns.reason) { out.appendCSV($0) }
         for slot in dimensionSlots {
             out.append(",")
-            if let slot { row.withCell(slot) { out.appendCSV($0) } }
+            if let slot { row.withCell(slot) { out.appendCSV($0, isNumber: row.kinds[slot] == .integer || row.kinds[slot] == .real) } }
         }
         out.append("\r\n")
     }
@@ -63,7 +69,7 @@ public struct CSVRenderer: OutputRenderer, CheckRenderer {
 
     public func document(summary: CheckRunSummary, body: OutputBytes) -> OutputBytes {
         var out = OutputBytes()
-        appendLine(["benchmark", "check_id", "check_title", "severity", "resource", "status", "reason"] + dimensionNames, into: &out)
+        appendLine((["benchmark", "check_id", "check_title", "severity", "resource", "status", "reason"] + dimensionNames).map { .text($0) }, into: &out)
         out.append(body)
         return out
     }

@@ -98,14 +98,30 @@ public struct OutputBytes {
 
     // MARK: - Escaping for each format
 
-    /// Appends `text` as a JSON string literal.
+    /// Appends `text` as a JSON string literal. Control characters (C0 and C1) and the Unicode
+    /// characters that reorder or hide text (bidi overrides, isolates, marks) are written as
+    /// `\uXXXX` escapes: lossless, and inert in any viewer.
     public mutating func appendJSONString(_ text: UnsafeBufferPointer<UInt8>) {
         append(byte: UInt8(ascii: "\""))
         var runStart = 0
-        for index in 0..<text.count {
+        var index = 0
+        let hex = Array("0123456789abcdef".utf8)
+        while index < text.count {
             let byte = text[index]
-            guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+            let unsafeLength = byte >= 0xC2 ? UnsafeUnicode.length(text, at: index) : 0
+            guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == 0x7F || unsafeLength > 0 else {
+                index += 1
+                continue
+            }
             append(UnsafeBufferPointer(rebasing: text[runStart..<index]))
+            if unsafeLength > 0 {
+                let scalar = UnsafeUnicode.scalar(text, at: index, length: unsafeLength)
+                append("\\u")
+                for shift in [12, 8, 4, 0] { append(byte: hex[Int((scalar >> UInt32(shift)) & 15)]) }
+                index += unsafeLength
+                runStart = index
+                continue
+            }
             switch byte {
             case UInt8(ascii: "\""): append("\\\"")
             case UInt8(ascii: "\\"): append("\\\\")
@@ -113,10 +129,10 @@ public struct OutputBytes {
             case 0x0D: append("\\r")
             case 0x09: append("\\t")
             default:
-                let hex = Array("0123456789abcdef".utf8)
                 for escaped in [UInt8(ascii: "\\"), UInt8(ascii: "u"), 48, 48, hex[Int(byte >> 4)], hex[Int(byte & 15)]] { append(byte: escaped) }
             }
-            runStart = index + 1
+            index += 1
+            runStart = index
         }
         append(UnsafeBufferPointer(rebasing: text[runStart..<text.count]))
         append(byte: UInt8(ascii: "\""))
@@ -128,11 +144,18 @@ public struct OutputBytes {
     }
 
     /// Appends untrusted text for a Markdown table cell or paragraph: HTML becomes entities,
-    /// Markdown punctuation is backslash-escaped, line breaks become `<br>`.
+    /// Markdown punctuation is backslash-escaped, line breaks become `<br>`, control and bidi
+    /// characters become `�`, and a word joiner (U+2060, invisible) is put after `@`, in `://`
+    /// and in `www.`, so a value can neither ping someone nor become a link on GitHub.
     public mutating func appendMarkdown(_ text: UnsafeBufferPointer<UInt8>) {
         var index = 0
         while index < text.count {
             let byte = text[index]
+            if byte >= 0xC2, case let length = UnsafeUnicode.length(text, at: index), length > 0 {
+                append("\u{FFFD}")
+                index += length
+                continue
+            }
             switch byte {
             case UInt8(ascii: "&"): append("&amp;")
             case UInt8(ascii: "<"): append("&lt;")
@@ -148,9 +171,14 @@ public struct OutputBytes {
                 append(byte: UInt8(ascii: "\\"))
                 append(byte: byte)
             case 0..<0x20, 0x7F:
-                append("&#")
-                append(String(byte))
-                append(";")
+                append("\u{FFFD}")
+            case UInt8(ascii: "@"):
+                append("@\u{2060}")
+            case UInt8(ascii: ":") where index + 2 < text.count && text[index + 1] == UInt8(ascii: "/") && text[index + 2] == UInt8(ascii: "/"):
+                append(":\u{2060}")
+            case UInt8(ascii: ".") where index >= 3 && Self.isWWW(text, endingAt: index):
+                append("\u{2060}")
+                append(byte: byte)
             default:
                 append(byte: byte)
             }
@@ -158,22 +186,47 @@ public struct OutputBytes {
         }
     }
 
+    /// True when the three bytes before `index` spell `www` (any case) at a word start.
+    private static func isWWW(_ text: UnsafeBufferPointer<UInt8>, endingAt index: Int) -> Bool {
+        guard text[index] == UInt8(ascii: ".") else { return false }
+        for offset in 1...3 where text[index - offset] | 0x20 != UInt8(ascii: "w") { return false }
+        return index == 3 || !(text[index - 4] | 0x20 >= UInt8(ascii: "a") && text[index - 4] | 0x20 <= UInt8(ascii: "z"))
+    }
+
     public mutating func appendMarkdown(_ text: String) {
         var copy = text
         copy.withUTF8 { appendMarkdown($0) }
     }
 
-    /// Appends a CSV field, quoted when it holds a comma, quote or line break.
-    public mutating func appendCSV(_ text: UnsafeBufferPointer<UInt8>) {
-        let needsQuotes = text.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }
-        guard needsQuotes else {
+    /// Appends a CSV field, quoted when it holds a comma, quote or line break. Control
+    /// characters (but line breaks) and bidi characters become `�`, and a text field that a
+    /// spreadsheet would run as a formula (it starts with `=`, `+`, `-`, `@`, a tab or a carriage
+    /// return) is prefixed with `'` (OWASP's advice), unless `isNumber`.
+    public mutating func appendCSV(_ text: UnsafeBufferPointer<UInt8>, isNumber: Bool = false) {
+        let formula = !isNumber && text.first.map { [UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D].contains($0) } ?? false
+        var plain = !formula
+        for (index, byte) in text.enumerated() where byte == UInt8(ascii: ",") || byte == UInt8(ascii: "\"") || byte < 0x20 || byte == 0x7F
+            || (byte >= 0xC2 && UnsafeUnicode.length(text, at: index) > 0) {
+            plain = false
+            break
+        }
+        guard !plain else {
             append(text)
             return
         }
         append(byte: UInt8(ascii: "\""))
-        for byte in text {
+        if formula { append(byte: UInt8(ascii: "'")) }
+        var index = 0
+        while index < text.count {
+            let byte = text[index]
+            if byte >= 0xC2, case let length = UnsafeUnicode.length(text, at: index), length > 0 {
+                append("\u{FFFD}")
+                index += length
+                continue
+            }
             if byte == UInt8(ascii: "\"") { append(byte: byte) }
-            append(byte: byte)
+            if (byte < 0x20 && byte != 0x0A && byte != 0x0D) || byte == 0x7F { append("\u{FFFD}") } else { append(byte: byte) }
+            index += 1
         }
         append(byte: UInt8(ascii: "\""))
     }
@@ -192,7 +245,7 @@ public struct OutputBytes {
         var plain = true
         for byte in text {
             if byte & 0xC0 != 0x80 { characters += 1 }
-            if byte < 0x20 || byte == 0x7F || byte == 0xC2 { plain = false }
+            if byte < 0x20 || byte == 0x7F || byte == 0xC2 || byte == 0xE2 || byte == 0xD8 { plain = false }
         }
         if characters <= width && plain {
             append(text)
@@ -208,7 +261,7 @@ public struct OutputBytes {
             let byte = text[index]
             if byte == 0x0A {
                 append("⏎")
-            } else if byte < 0x20 || byte == 0x7F || (byte == 0xC2 && end > index + 1 && (0x80...0x9F).contains(text[index + 1])) {
+            } else if byte < 0x20 || byte == 0x7F || (byte >= 0xC2 && UnsafeUnicode.length(text, at: index) > 0) {
                 append("\u{FFFD}")
             } else {
                 append(UnsafeBufferPointer(rebasing: text[index..<end]))
@@ -271,5 +324,30 @@ enum TerminalBytes {
                 start = index
             }
         }
+    }
+}
+
+/// The characters no output may pass through as they are: C1 controls (U+0080–U+009F, which
+/// terminals obey like escape sequences) and the bidirectional controls that reorder or hide
+/// text (U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069).
+enum UnsafeUnicode {
+    /// The UTF-8 length of such a character at `index`, or 0.
+    @inline(__always)
+    static func length(_ text: UnsafeBufferPointer<UInt8>, at index: Int) -> Int {
+        let byte = text[index]
+        if byte == 0xC2, index + 1 < text.count, (0x80...0x9F).contains(text[index + 1]) { return 2 }
+        if byte == 0xD8, index + 1 < text.count, text[index + 1] == 0x9C { return 2 }
+        if byte == 0xE2, index + 2 < text.count {
+            let second = text[index + 1], third = text[index + 2]
+            if second == 0x80 && (third == 0x8E || third == 0x8F || (0xAA...0xAE).contains(third)) { return 3 }
+            if second == 0x81 && (0xA6...0xA9).contains(third) { return 3 }
+        }
+        return 0
+    }
+
+    /// The scalar value of the character of `length` bytes at `index`.
+    static func scalar(_ text: UnsafeBufferPointer<UInt8>, at index: Int, length: Int) -> UInt32 {
+        if length == 2 { return (UInt32(text[index] & 0x1F) << 6) | UInt32(text[index + 1] & 0x3F) }
+        return (UInt32(text[index] & 0x0F) << 12) | (UInt32(text[index + 1] & 0x3F) << 6) | UInt32(text[index + 2] & 0x3F)
     }
 }

@@ -30,11 +30,22 @@ public final class InvDatabase {
     public let path: String
     /// How long a command waits for another process's lock.
     public let busyTimeout: TimeInterval
+    /// Migrations not applied yet: they run at the start of the next write transaction, so a
+    /// failed import leaves an older database exactly as it was.
+    private var pending: [(identifier: String, sql: String)]
+    /// Whether the file is in WAL mode yet (it is switched after the first commit).
+    private var isWAL: Bool
+    /// True when this open made the file (it did not exist).
+    public let isNew: Bool
 
-    private init(queue: DatabaseQueue, path: String, busyTimeout: TimeInterval) {
+    private init(queue: DatabaseQueue, path: String, busyTimeout: TimeInterval, pending: [(identifier: String, sql: String)],
+                 isWAL: Bool, isNew: Bool) {
         self.queue = queue
         self.path = path
         self.busyTimeout = busyTimeout
+        self.pending = pending
+        self.isWAL = isWAL
+        self.isNew = isNew
     }
 
     /// The database path from `--db`, else `$INVDB_DB`, else `invdb.sqlite` in the current folder.
@@ -63,14 +74,14 @@ public final class InvDatabase {
     ///   locked past the busy timeout. The file is left untouched in every one of these cases.
     public static func open(path: String, migrations: Migrations, access: Access) throws -> InvDatabase {
         let timeout = try busyTimeout()
-        let state = try inspect(path: path, migrations: migrations, access: access, timeout: timeout)
+        let (state, applied) = try inspect(path: path, migrations: migrations, access: access, timeout: timeout)
         var configuration = Configuration()
         configuration.busyMode = .timeout(timeout)
         if access == .read {
             configuration.readonly = true
             configuration.label = "invdb-read-only"
             let reader = try openQueue(path: path, configuration: configuration)
-            return InvDatabase(queue: reader, path: path, busyTimeout: timeout)
+            return InvDatabase(queue: reader, path: path, busyTimeout: timeout, pending: [], isWAL: true, isNew: false)
         }
         configuration.label = "invdb"
         // GRDB begins write transactions IMMEDIATE: a writer waits for another's lock up front
@@ -86,17 +97,17 @@ public final class InvDatabase {
             // pages (5.9 s against 4.4 s); peak memory stays near 100 MB.
             try db.execute(sql: "PRAGMA page_size = 16384")
             try db.execute(sql: "PRAGMA cache_size = -32768")
-            // WAL: readers never block the importer, and a killed writer leaves a log that any
-            // reader recovers from. The log is truncated after checkpoints.
-            try db.execute(sql: "PRAGMA journal_mode = WAL")
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             try db.execute(sql: "PRAGMA journal_size_limit = 67108864")
         }
+        let existed = FileManager.default.fileExists(atPath: path)
         let queue = try openQueue(path: path, configuration: configuration)
-        let database = InvDatabase(queue: queue, path: path, busyTimeout: timeout)
-        if state == .olderSchema || state == .new {
-            try database.lockErrors { try migrations.migrator.migrate(queue) }
-        }
+        let isWAL = try queue.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") } == "wal"
+        let database = InvDatabase(queue: queue, path: path, busyTimeout: timeout,
+                                   pending: migrations.steps.filter { !applied.contains($0.identifier) }, isWAL: isWAL, isNew: !existed)
+        // `report`, `waive`, `migrate` upgrade at once; `import` and `scan` in their own
+        // transaction (a failed import changes nothing).
+        if access == .write && (!database.pending.isEmpty || !isWAL) { try database.write { _ in } }
         return database
     }
 
@@ -117,18 +128,18 @@ public final class InvDatabase {
     private enum FileState { case new, current, olderSchema }
 
     /// Looks at the file without writing to it, and refuses what `access` may not touch.
-    private static func inspect(path: String, migrations: Migrations, access: Access, timeout: TimeInterval) throws -> FileState {
+    private static func inspect(path: String, migrations: Migrations, access: Access, timeout: TimeInterval) throws -> (FileState, Set<String>) {
         var info = stat()
         guard stat(path, &info) == 0 else {
             guard errno == ENOENT, access == .create else {
                 throw CommandFailure("no database at \(path): run `invdb import FILE…` first, or pass --db PATH")
             }
-            return .new
+            return (.new, [])
         }
         guard info.st_mode & S_IFMT == S_IFREG else { throw CommandFailure("\(path) is not a regular file, so it is not an invdb database") }
         if info.st_size == 0 {
             guard access == .create else { throw CommandFailure("\(path) is empty, not an invdb database: run `invdb import FILE…` to create one") }
-            return .new
+            return (.new, [])
         }
         guard let handle = FileHandle(forReadingAtPath: path) else { throw CommandFailure("cannot read \(path)") }
         let header = handle.readData(ofLength: 16)
@@ -148,7 +159,7 @@ public final class InvDatabase {
         guard let applied, applied.contains(known[0]) else {
             if tables.isEmpty {
                 guard access == .create else { throw CommandFailure("\(path) is an empty SQLite database, not an invdb database: run `invdb import FILE…` to create one") }
-                return .new
+                return (.new, [])
             }
             throw CommandFailure("\(path) is an SQLite database, but not invdb's (its tables: \(tables.prefix(5).map { SafeText.quote($0, limit: 40) }.joined(separator: ", "))\(tables.count > 5 ? ", …" : "")); it was not changed. Pass --db with another file")
         }
@@ -160,17 +171,51 @@ public final class InvDatabase {
             guard access != .read else {
                 throw CommandFailure("\(path) was made by an older invdb (schema \(applied.sorted().last ?? "?"); this invdb has \(known.last!)); read commands never change it: run `invdb migrate --db \(path)` (or any import) to upgrade it, then try again")
             }
-            return .olderSchema
+            return (.olderSchema, Set(applied))
         }
-        return .current
+        return (.current, Set(applied))
     }
 
     // MARK: - Transactions
 
     /// Runs `body` in one write transaction (IMMEDIATE: it waits for another writer's lock up to
-    /// the busy timeout, then fails saying who holds it).
+    /// the busy timeout, then fails saying who holds it). Pending schema migrations are applied
+    /// first, in the same transaction; after the first commit the file is switched to WAL.
     public func write<T>(_ body: (Database) throws -> T) throws -> T {
-        try lockErrors { try queue.write(body) }
+        let steps = pending
+        let result = try lockErrors {
+            try queue.write { db -> T in
+                if !steps.isEmpty { try Self.apply(steps, db) }
+                return try body(db)
+            }
+        }
+        pending = []
+        if !isWAL {
+            // WAL: readers never block the importer, and a killed writer leaves a log that any
+            // reader recovers from. Switched only after a commit, so a failed first import leaves
+            // an older file as it was.
+            try lockErrors { try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = WAL") } }
+            isWAL = true
+        }
+        return result
+    }
+
+    /// Applies migrations in the caller's transaction, recording each in `grdb_migrations` (the
+    /// table GRDB's migrator kept, so databases of earlier invdb versions read the same).
+    private static func apply(_ steps: [(identifier: String, sql: String)], _ db: Database) throws {
+        try db.execute(sql: "CREATE TABLE IF NOT EXISTS grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY)")
+        for step in steps {
+            try db.execute(sql: step.sql)
+            try db.execute(sql: "INSERT INTO grdb_migrations(identifier) VALUES (?)", arguments: [step.identifier])
+        }
+    }
+
+    /// Closes and removes a database this open created, when nothing was ever committed to it
+    /// (an import that failed on its first file): a failed command leaves no new file behind.
+    public func discardIfNeverWritten() {
+        guard isNew, !pending.isEmpty else { return }
+        try? queue.close()
+        for suffix in ["", "-wal", "-shm", "-journal"] { unlink(path + suffix) }
     }
 
     /// Runs `body` in one read transaction.

@@ -1,10 +1,10 @@
 import Foundation
-import GRDB
 
 /// The numbered SQL migrations in `Schema/` (`0001_inventory.sql`, …), applied in order.
 ///
-/// Migrations are forward-only and recorded by GRDB in `grdb_migrations`; a database that
-/// holds a migration this build does not know was made by a newer invdb and is refused.
+/// Migrations are forward-only, applied inside the first write transaction that needs them and
+/// recorded in `grdb_migrations`; a database that holds a migration this build does not know was
+/// made by a newer invdb and is refused (`InvDatabase`).
 public struct Migrations: Sendable {
     /// Migration identifiers (file names without `.sql`) and their SQL, in order.
     public let steps: [(identifier: String, sql: String)]
@@ -25,16 +25,5 @@ public struct Migrations: Sendable {
                 return (String(name.dropLast(4)), sql)
             }
         guard !steps.isEmpty else { throw CommandFailure("no migrations found in \(directory.path)") }
-    }
-
-    /// A GRDB migrator that applies the steps.
-    public var migrator: DatabaseMigrator {
-        var migrator = DatabaseMigrator()
-        for step in steps {
-            migrator.registerMigration(step.identifier) { db in
-                try db.execute(sql: step.sql)
-            }
-        }
-        return migrator
     }
 }

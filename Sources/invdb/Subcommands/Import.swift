@@ -63,10 +63,15 @@ struct Import: ParsableCommand {
             do {
                 summary = try importer.run(paths: paths)
             } catch let error as InputError {
+                store.discardIfNeverWritten()
                 progress.clear()
                 Terminal.printError(error.description)
                 Terminal.printError("invdb: nothing was imported (the database is unchanged); use --keep-going to import the good files")
                 throw ExitCode(InvDBExit.badInput)
+            } catch {
+                store.discardIfNeverWritten()
+                progress.clear()
+                throw error
             }
             progress.clear()
             for warning in summary.warnings { Terminal.printError("warning: \(warning)") }

@@ -31,7 +31,13 @@ struct Scan: ParsableCommand {
         try runReportingErrors {
             let started = Date()
             let store = try database.open(.create)
-            let summary = try HostScanner(database: store, options: .init(instance: instance)).run(paths: paths)
+            let summary: HostScanner.Summary
+            do {
+                summary = try HostScanner(database: store, options: .init(instance: instance)).run(paths: paths)
+            } catch {
+                store.discardIfNeverWritten()
+                throw error
+            }
             let seconds = Date().timeIntervalSince(started)
             Terminal.printOutput("Scanned \(summary.files) files of \(summary.instances.count) instances (\(summary.bytes / 1024) KB) in \(String(format: "%.2f", seconds)) s: \(summary.findings) credentials found")
             for (path, reason) in summary.skipped { Terminal.printOutput("not scanned: \(SafeText.quote(path, limit: 512)): \(reason)") }

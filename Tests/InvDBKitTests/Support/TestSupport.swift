@@ -26,7 +26,9 @@ enum TestSupport {
 
     /// A fresh database in its own temporary folder.
     static func database() throws -> InvDatabase {
-        try InvDatabase.open(path: try temporaryDirectory().appendingPathComponent("test.sqlite").path, migrations: try migrations(), access: .create)
+        let database = try InvDatabase.open(path: try temporaryDirectory().appendingPathComponent("test.sqlite").path, migrations: try migrations(), access: .create)
+        try database.write { _ in }   // the schema, as the first import would make it
+        return database
     }
 
     /// Imports `paths` with a fixed clock.
