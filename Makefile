@@ -4,7 +4,7 @@ SWIFT ?= swift
 BIN := .build/release/invdb
 DEMO_DB := out/demo.sqlite
 
-.PHONY: all build deps test demo install uninstall bench docs clean
+.PHONY: all build deps test demo install uninstall bench docs fuzz clean
 
 all: build
 
@@ -46,6 +46,13 @@ uninstall:
 ## bench: 100,000-instance import, invdb against the sqlite3 shell's JSON functions, and check time
 bench: build
 	bash Scripts/bench/run.sh
+
+## fuzz: mutate every sample and fixture and run import and scan on each (60 s; FUZZ_SECONDS, FUZZ_SEED)
+FUZZ_SECONDS ?= 60
+FUZZ_SEED ?= $(shell date +%s)
+fuzz: deps
+	$(SWIFT) build --product invdb
+	python3 Scripts/fuzz/fuzz.py --bin .build/debug/invdb --seconds $(FUZZ_SECONDS) --seed $(FUZZ_SEED) --keep out/fuzz
 
 ## docs: regenerate docs/tables.md from the comments in Schema/
 docs: build

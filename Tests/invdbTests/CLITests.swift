@@ -4,29 +4,16 @@ import XCTest
 /// End-to-end tests: run the built `invdb` binary on the bundled samples and on bad input, and
 /// compare standard output, standard error and the exit code. Each test uses its own database.
 final class CLITests: XCTestCase {
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
+    typealias Result = InvdbProcess.Result
 
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-    static var binary: URL {
-        let products = Bundle.main.bundleURL
-        for candidate in [products.appendingPathComponent("invdb"), products.deletingLastPathComponent().appendingPathComponent("invdb")]
-        where FileManager.default.isExecutableFile(atPath: candidate.path) {
-            return candidate
-        }
-        return root.appendingPathComponent(".build/debug/invdb")
-    }
+    static let root = InvdbProcess.root
+    static var binary: URL { InvdbProcess.binary }
 
     private var folder: URL!
     private var db: String { folder.appendingPathComponent("test.sqlite").path }
 
     override func setUpWithError() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("invdb-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        folder = try InvdbProcess.temporaryFolder()
     }
 
     override func tearDownWithError() throws {
@@ -36,25 +23,7 @@ final class CLITests: XCTestCase {
     @discardableResult
     private func invdb(_ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:],
                        executable: URL = CLITests.binary, directory: URL? = nil) throws -> Result {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.currentDirectoryURL = directory ?? CLITests.root
-        var env = ProcessInfo.processInfo.environment
-        env.removeValue(forKey: "INVDB_DB")
-        for (key, value) in environment { env[key] = value }
-        process.environment = env
-        let output = Pipe(), errors = Pipe(), input = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = input
-        try process.run()
-        if let stdin { input.fileHandleForWriting.write(stdin) }
-        try input.fileHandleForWriting.close()
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self))
+        try InvdbProcess.run(arguments, stdin: stdin, environment: environment, executable: executable, directory: directory)
     }
 
     func testImportThenCheckOnTheSamples() throws {

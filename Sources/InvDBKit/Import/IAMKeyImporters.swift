@@ -11,7 +11,7 @@ final class UsersImporter: DocumentImporter {
             """)
         try file.forEachElement(of: reader, path: "$.Users") { user, location in
             let arn = try location.requiredString(user, "Arn")
-            guard let account = ARN(arn)?.account, !account.isEmpty else { throw location.invalid("Arn '\(arn)' is not an IAM ARN") }
+            guard let account = ARN(arn)?.account, !account.isEmpty else { throw location.invalid("Arn '\(SafeText.quote(arn, limit: 100))' is not an IAM ARN") }
             try upsert.bind(arn).bind(account).bind(try location.requiredString(user, "UserName")).bind(try location.optionalString(user, "UserId"))
                 .bind(try location.optionalString(user, "CreateDate")).bind(file.importId).run()
             file.counts.add("iam_users")

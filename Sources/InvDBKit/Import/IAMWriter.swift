@@ -41,7 +41,7 @@ final class IAMWriter {
     @discardableResult
     func writeProfile(_ profile: JSONValue, importId: Int, location: RecordLocation, counts: inout RowCounts) throws -> String {
         let arn = try location.requiredString(profile, "Arn")
-        guard let account = ARN(arn)?.account, !account.isEmpty else { throw location.invalid("Arn '\(arn)' is not an IAM ARN") }
+        guard let account = ARN(arn)?.account, !account.isEmpty else { throw location.invalid("Arn '\(SafeText.quote(arn, limit: 100))' is not an IAM ARN") }
         let name = try location.requiredString(profile, "InstanceProfileName")
         try upsertProfile.bind(arn).bind(account).bind(name)
             .bind(try location.optionalString(profile, "InstanceProfileId")).bind(try location.optionalString(profile, "Path"))
@@ -61,7 +61,7 @@ final class IAMWriter {
     @discardableResult
     func writeRole(_ role: JSONValue, importId: Int, location: RecordLocation, counts: inout RowCounts) throws -> String {
         let arn = try location.requiredString(role, "Arn")
-        guard let account = ARN(arn)?.account, !account.isEmpty else { throw location.invalid("Arn '\(arn)' is not an IAM ARN") }
+        guard let account = ARN(arn)?.account, !account.isEmpty else { throw location.invalid("Arn '\(SafeText.quote(arn, limit: 100))' is not an IAM ARN") }
         let policy = try role["AssumeRolePolicyDocument"].flatMap {
             try TrustPolicy.document(from: $0, location: location.appending(".AssumeRolePolicyDocument"))
         }

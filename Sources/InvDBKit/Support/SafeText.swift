@@ -29,7 +29,7 @@ public enum SafeText {
 
     /// A whole message line: `quote` with a bound of `limit` characters; line breaks inside the
     /// message are kept only where the message itself puts them (`allowLineBreaks`).
-    public static func line(_ text: String, limit: Int = 2000, allowLineBreaks: Bool = true) -> String {
+    public static func line(_ text: String, limit: Int = 1000, allowLineBreaks: Bool = true) -> String {
         guard allowLineBreaks else { return quote(text, limit: limit) }
         return text.split(separator: "\n", omittingEmptySubsequences: false)
             .map { quote(String($0), limit: limit) }

@@ -11,7 +11,7 @@ public enum Terminal {
     }
 
     /// Prints a message on standard error, made safe first (`SafeText.line`): no control
-    /// characters, no secret-shaped text, no line longer than 2,000 characters.
+    /// characters, no secret-shaped text, no line longer than 1,000 characters.
     public static func printError(_ line: String) {
         FileHandle.standardError.write(Data((SafeText.line(line) + "\n").utf8))
     }

@@ -73,4 +73,31 @@ final class RendererTests: XCTestCase {
         XCTAssertTrue(TableRenderer(width: 80).render(table: table).hasSuffix("(2 rows)\n"))
         XCTAssertEqual(MarkdownRenderer().render(table: table).split(separator: "\n").count, 4)
     }
+
+    /// Values from AWS cannot run formulas, hide text, create links or ping people (issue 7).
+    func testNoFormatPassesFormulasBidiC1LinksOrMentions() {
+        let evil = "=HYPERLINK(\"http://evil.example\") \u{202E}gnp.exe \u{9B}31m @team see www.evil.example \u{1B}[2J"
+        let csv = render(CSVRenderer(), result(reason: evil, name: "-1+2"))
+        XCTAssertTrue(csv.contains("\"'=HYPERLINK("), csv)
+        XCTAssertTrue(csv.contains("\"'-1+2\""), csv)
+        for forbidden in ["\u{202E}", "\u{9B}", "\u{1B}"] {
+            XCTAssertFalse(csv.contains(forbidden), "CSV passes \(forbidden.unicodeScalars.first!.value)")
+        }
+        let markdown = render(MarkdownRenderer(), result(reason: evil))
+        for forbidden in ["\u{202E}", "\u{9B}", "\u{1B}", "@team", "http://", "www.evil"] {
+            XCTAssertFalse(markdown.contains(forbidden), "Markdown passes \(forbidden)")
+        }
+        let json = render(JSONRenderer(), result(reason: evil))
+        XCTAssertTrue(json.contains("\\u202e") && json.contains("\\u009b"), json)
+        XCTAssertFalse(json.contains("\u{202E}") || json.contains("\u{9B}"), json)
+        XCTAssertEqual(try JSONValue.parse(json)["checks"]?.elements.first?["results"]?.elements.first?["reason"]?.string, evil,
+                       "JSON escapes are lossless")
+        let table = render(TableRenderer(width: 200), result(reason: evil))
+        XCTAssertFalse(table.contains("\u{202E}") || table.contains("\u{9B}") || table.contains("\u{1B}"), table)
+        // Numbers stay numbers in CSV.
+        var out = OutputBytes()
+        var minus = "-5"
+        minus.withUTF8 { out.appendCSV($0, isNumber: true) }
+        XCTAssertEqual(out.string, "-5")
+    }
 }
