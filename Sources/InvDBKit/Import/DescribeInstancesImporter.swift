@@ -38,6 +38,10 @@ final class DescribeInstancesImporter: DocumentImporter {
     private var instanceCount = 0
     private var hasNextToken = false
 
+    func readBufferedMember(_ member: JSONMember, file: FileImport) throws {
+        if member.key == "NextToken", let token = member.value.string { hasNextToken = !token.isEmpty }
+    }
+
     func readMember(_ key: String, reader: JSONStreamReader, file: FileImport) throws {
         if key == "NextToken" {
             hasNextToken = try reader.peekValueStart() == .string && !(try reader.readString().isEmpty)

@@ -5,6 +5,9 @@
 protocol DocumentImporter: AnyObject {
     /// Handles the member `key`; must consume its value (read or skip it).
     func readMember(_ key: String, reader: JSONStreamReader, file: FileImport) throws
+    /// Handles a member that was read (whole, at most 1 MB) before a later member told the
+    /// document's kind.
+    func readBufferedMember(_ member: JSONMember, file: FileImport) throws
     /// Called after each top-level document (a file of JSON lines holds several).
     func endDocument(file: FileImport) throws
     /// Called after the whole file was read.
@@ -17,6 +20,7 @@ protocol DocumentImporter: AnyObject {
 
 extension DocumentImporter {
     func endDocument(file: FileImport) throws {}
+    func readBufferedMember(_ member: JSONMember, file: FileImport) throws {}
     var scrubsStrings: Bool { true }
 }
 

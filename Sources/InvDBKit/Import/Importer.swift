@@ -88,13 +88,20 @@ public final class Importer {
         let file = try run.beginFile(path: input.path)
         reader.scrubber = file.scrubber
 
-        if try reader.peekValueStart() == .array {
+        switch try reader.peekValueStart() {
+        case .array:
             reader.scrubber = nil   // scanner reports: the importer reads the secrets itself, to fingerprint them
             return try importArray(reader: reader, file: file, source: source)
+        case .literal where try reader.peekPrefix(4) == Array("null".utf8):
+            return try importNull(reader: reader, file: file, source: source)
+        default:
+            break
         }
         var kind: InputKind?
         var importer: DocumentImporter?
         var memberNames: [String] = []
+        /// Members read before anything told the kind, handed to the importer once it is known.
+        var buffered: [JSONMember] = []
         repeat {
             try reader.beginObject()
             while let key = try reader.nextKey() {
@@ -105,6 +112,8 @@ public final class Importer {
                         let made = Self.makeImporter(for: identified)
                         if !made.scrubsStrings { reader.scrubber = nil }
                         importer = made
+                        for member in buffered { try made.readBufferedMember(member, file: file) }
+                        buffered = []
                     } else if identified != kind {
                         throw reader.error("member '\(SafeText.quote(key, limit: 40))' belongs to \(identified.command) output, but the document started as \(kind!.command) output", reason: .invalidRecord)
                     }
@@ -112,7 +121,7 @@ public final class Importer {
                 if let importer {
                     try importer.readMember(key, reader: reader, file: file)
                 } else {
-                    try reader.skipValue()
+                    buffered.append(JSONMember(key: key, value: try reader.readValue(maximumBytes: 1 << 20)))
                 }
             }
             try importer?.endDocument(file: file)
@@ -133,26 +142,55 @@ public final class Importer {
         return try record(file, kind: kind, source: source)
     }
 
-    /// A top-level JSON array: a gitleaks report (objects with `RuleID` and `File`).
+    /// A top-level JSON array: a gitleaks report (8.x `{RuleID, File, …}` or 3.x–7.x `{offender,
+    /// rule, file, …}` elements) or a Kingfisher 1.x report (`{id, matches}` groups). An empty
+    /// array is a clean gitleaks run.
     private func importArray(reader: JSONStreamReader, file: FileImport, source: ByteSource) throws -> FileOutcome {
-        let importer = GitleaksImporter()
         try reader.beginArray()
         var index = 0
+        var kind = InputKind.gitleaksReport
+        var gitleaks: (layout: GitleaksReport.Layout, writer: ScannerReportWriter)?
+        var kingfisher: KingfisherImporter?
         while try reader.nextElement() {
             let location = file.location(reader, "$[\(index)]")
             let record = try reader.readValue()
-            guard record["RuleID"] != nil, record["File"] != nil else {
-                throw InputError(.unknownKind, file: file.path, line: location.position.line, column: location.position.column,
-                                 message: "a JSON array, but not a gitleaks report (elements with RuleID and File)")
+            if index == 0 {
+                if let layout = GitleaksReport.layout(of: record) {
+                    gitleaks = (layout, ScannerReportWriter(scanner: .gitleaks))
+                } else if record["matches"] != nil && record["id"] != nil {
+                    kind = .kingfisherReport
+                    kingfisher = KingfisherImporter()
+                } else {
+                    throw InputError(.unknownKind, file: file.path, line: location.position.line, column: location.position.column,
+                                     message: "a JSON array, but not a scanner report invdb knows (gitleaks or Kingfisher)")
+                }
             }
-            try importer.record(record, location: location, file: file)
+            if let gitleaks {
+                guard GitleaksReport.layout(of: record) == gitleaks.layout else {
+                    throw location.invalid("every element of a gitleaks report should have the same members as the first")
+                }
+                if let finding = try GitleaksReport.finding(record, layout: gitleaks.layout, location: location) {
+                    try gitleaks.writer.write(finding, file: file)
+                }
+            } else if let kingfisher {
+                try kingfisher.group(record, location: location, file: file)
+            }
             index += 1
         }
         try reader.expectEndOfInput()
-        importer.finish(file: file)
-        if index == 0 {
-            throw InputError(.unknownKind, file: file.path, line: 1, column: 1, message: "an empty JSON array: nothing tells its kind")
+        if let kingfisher {
+            try kingfisher.finish(file: file)
+        } else {
+            try (gitleaks?.writer ?? ScannerReportWriter(scanner: .gitleaks)).finish(file: file)
         }
+        return try record(file, kind: kind, source: source)
+    }
+
+    /// `null` alone: what a fork of gitleaks wrote for a clean run.
+    private func importNull(reader: JSONStreamReader, file: FileImport, source: ByteSource) throws -> FileOutcome {
+        _ = try reader.readValue()
+        try reader.expectEndOfInput()
+        try ScannerReportWriter(scanner: .gitleaks).finish(file: file)
         return try record(file, kind: .gitleaksReport, source: source)
     }
 
@@ -206,6 +244,8 @@ public final class Importer {
             guard valid.contains(next) else {
                 throw reader.error("not JSON: the first value is not a JSON \(opensObject ? "object" : "array")", reason: .notJSON)
             }
+        case .literal where try reader.peekPrefix(4) == Array("null".utf8):
+            return   // a clean scanner run (see importNull)
         case .endOfInput:
             throw InputError(.notJSON, file: name, message: "the file holds only white space")
         default:
@@ -229,7 +269,7 @@ public final class Importer {
         case .trufflehog2Report: return TrufflehogV2Importer()
         case .detectSecretsBaseline: return DetectSecretsImporter()
         case .kingfisherReport: return KingfisherImporter()
-        case .gitleaksReport: return RecordImporter()
+        case .gitleaksReport: return GitleaksLinesImporter()
         }
     }
 

@@ -32,16 +32,18 @@ public enum InputKind: String, CaseIterable, Sendable {
         case .iamListUsers: return "aws iam list-users"
         case .iamListAccessKeys: return "aws iam list-access-keys"
         case .iamCredentialReport: return "aws iam get-credential-report"
-        case .gitleaksReport: return "gitleaks --report-format json"
+        case .gitleaksReport: return "gitleaks (a JSON report, or --quiet JSON lines)"
         case .trufflehogReport: return "trufflehog --json (v3)"
         case .trufflehog2Report: return "trufflehog --json (2.x)"
         case .detectSecretsBaseline: return "detect-secrets scan"
-        case .kingfisherReport: return "kingfisher scan --format json"
+        case .kingfisherReport: return "kingfisher scan --format json or jsonl"
         }
     }
 
     /// Whether a file may hold several documents of this kind one after another (JSON lines).
-    public var allowsDocumentSequence: Bool { [.ec2InstanceUserData, .trufflehogReport, .trufflehog2Report].contains(self) }
+    public var allowsDocumentSequence: Bool {
+        [.ec2InstanceUserData, .trufflehogReport, .trufflehog2Report, .gitleaksReport, .kingfisherReport].contains(self)
+    }
 
     /// The kind a top-level member name identifies; nil for names that identify no kind
     /// (pagination members such as `NextToken`, `Marker`, `IsTruncated`, or unknown names).
@@ -61,7 +63,8 @@ public enum InputKind: String, CaseIterable, Sendable {
         case "SourceMetadata", "DetectorName", "DetectorType", "RawV2": return .trufflehogReport
         case "branch", "commitHash", "stringsFound", "printDiff": return .trufflehog2Report
         case "plugins_used", "filters_used": return .detectSecretsBaseline
-        case "findings": return .kingfisherReport
+        case "findings", "finding", "matches", "audit": return .kingfisherReport
+        case "offender", "lineNumber", "leakURL", "offenderEntropy", "commitMessage": return .gitleaksReport
         default: return nil
         }
     }

@@ -433,6 +433,27 @@ public final class JSONStreamReader {
         try readTapeValue(&tape, depth: expectingFirst.count, context: StringContext(memberName: lastKey))
     }
 
+    /// Reads the next value whole, refusing one whose minified text exceeds `maximumBytes`
+    /// (for a member read before the document's kind is known).
+    ///
+    /// - Throws: `InputError` with reason `unknownKind` when the value is larger.
+    public func readValue(maximumBytes: Int) throws -> JSONValue {
+        var tape = JSONTape()
+        tapeLimit = maximumBytes
+        defer { tapeLimit = nil }
+        try readValue(into: &tape)
+        return tape.value(at: 0)
+    }
+
+    /// While set, `readTapeValue` refuses a value past this many bytes.
+    private var tapeLimit: Int?
+
+    private func checkTapeLimit(_ tape: JSONTape) throws {
+        if let tapeLimit, tape.bytes.count > tapeLimit {
+            throw error("a member larger than \(tapeLimit >> 10) KB before anything tells the document's kind", reason: .unknownKind)
+        }
+    }
+
     private func readTapeValue(_ tape: inout JSONTape, depth: Int, context: StringContext) throws {
         guard let byte = try peekSignificant() else {
             throw error("unexpected end of file where a value was expected (is the file truncated?)")
@@ -462,6 +483,7 @@ public final class JSONStreamReader {
                     next = try peekSignificant()
                 }
                 first = false
+                try checkTapeLimit(tape)
                 if isObject {
                     guard next == UInt8(ascii: "\"") else {
                         throw error("expected a member name in double quotes, found \(describe(next))")
@@ -484,6 +506,7 @@ public final class JSONStreamReader {
             tape.nodes[index].end = Int32(tape.nodes.count)
         case UInt8(ascii: "\""):
             try appendTapeString(&tape, context: context)
+            try checkTapeLimit(tape)
         default:
             let start = tape.bytes.count
             let value = try withUnsafeMutablePointer(to: &tape.bytes) { try readScalar(into: $0) }

@@ -195,6 +195,30 @@ public struct JSONTape {
         }
     }
 
+    /// The value at `index` as a tree (for records small enough to hold whole).
+    public func value(at index: Int) -> JSONValue {
+        let node = nodes[index]
+        switch node.kind {
+        case .object:
+            var members: [JSONMember] = []
+            var child = index + 1
+            while child < Int(node.end) {
+                members.append(JSONMember(key: string(child) ?? "", value: value(at: child + 1)))
+                child = Int(nodes[child + 1].end)
+            }
+            return .object(members)
+        case .array:
+            return .array(elements(index).map { value(at: $0) })
+        case .string, .escapedString:
+            return .string(string(index) ?? "")
+        case .number:
+            return .number(String(decoding: bytes[Int(node.start)..<Int(node.start + node.length)], as: UTF8.self))
+        case .trueValue: return .bool(true)
+        case .falseValue: return .bool(false)
+        case .null: return .null
+        }
+    }
+
     /// The tape with a pointer to its bytes that stays valid inside `withStableBytes`.
     public struct StableBytes {
         public let tape: JSONTape

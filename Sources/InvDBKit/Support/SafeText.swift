@@ -98,6 +98,21 @@ public enum SecretShape {
         return found
     }
 
+    /// The runs of exactly `length` base64 characters in `text` (a secret inside a quoted match).
+    public static func exactRuns(of length: Int, in text: String) -> [String] {
+        var runs: [String] = []
+        var current: [UInt8] = []
+        for byte in Array(text.utf8) + [0] {
+            if isBase64(byte) {
+                current.append(byte)
+            } else {
+                if current.count == length { runs.append(String(decoding: current, as: UTF8.self)) }
+                current.removeAll(keepingCapacity: true)
+            }
+        }
+        return runs
+    }
+
     /// True when `text` holds a secret-shaped run.
     public static func contains(_ text: String) -> Bool {
         var copy = text
