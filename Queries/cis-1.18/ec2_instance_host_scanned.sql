@@ -10,7 +10,7 @@
 --   and run invdb scan FOLDER, or import a secret scanner's report.
 WITH scans AS (
     SELECT instance_id, count(*) AS sources, group_concat(DISTINCT scanner) AS scanners,
-        sum(status = 'error') AS errors
+        sum(status = 'error') AS errors, sum(status = 'not-read') AS not_read
     FROM credential_sources
     WHERE source_kind IN ('file', 'environment', 'scanner-report')
     GROUP BY instance_id
@@ -18,22 +18,22 @@ WITH scans AS (
 SELECT
     i.instance_id AS resource,
     CASE
-        WHEN i.state IN ('terminated', 'shutting-down') THEN 'skip'
+        WHEN i.out_of_scope IS NOT NULL THEN 'skip'
         WHEN s.instance_id IS NULL THEN 'info'
         ELSE 'ok'
     END AS status,
     CASE
-        WHEN i.state IN ('terminated', 'shutting-down') THEN coalesce(i.name, i.instance_id) || ' is ' || i.state || ', so it is out of scope.'
+        WHEN i.out_of_scope IS NOT NULL THEN i.out_of_scope
         WHEN s.instance_id IS NULL
-            THEN 'Never scanned: ' || coalesce(i.name, i.instance_id) || ' has no host scan, so CIS 1.18 parts 2 and 3 (scripts, environment, applications) are unverified for it.'
-        ELSE coalesce(i.name, i.instance_id) || ' was scanned (' || s.sources || ' files or reports, by ' || s.scanners || ')'
-            || CASE WHEN s.errors > 0 THEN '; ' || s.errors || ' could not be read' ELSE '' END || '.'
+            THEN 'Never scanned: ' || i.label || ' has no host scan, so CIS 1.18 parts 2 and 3 (scripts, environment, applications) are unverified for it.'
+        ELSE i.label || ' was scanned (' || s.sources || ' files or reports, by ' || s.scanners || ')'
+            || CASE WHEN s.errors > 0 THEN '; ' || s.errors || ' could not be read (not fully scanned)' ELSE '' END
+            || CASE WHEN s.not_read > 0 THEN '; ' || s.not_read || ' symbolic links or special files were not read' ELSE '' END || '.'
     END AS reason,
     i.account_id,
     i.region,
     i.name AS instance_name,
     i.state AS instance_state
-FROM ec2_instances AS i
+FROM check_instances AS i
 LEFT JOIN scans AS s ON s.instance_id = i.instance_id
-WHERE i.is_current = 1
 ORDER BY i.account_id, i.region, i.instance_id;

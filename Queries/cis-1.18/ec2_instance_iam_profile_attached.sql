@@ -4,36 +4,32 @@
 -- description: An instance that can make AWS calls (pending, running, stopping or stopped: a
 --   stopped instance comes back with its configuration) should get credentials from an IAM role
 --   through an instance profile, not from keys stored on the host. Terminated and shutting-down
---   instances are out of scope.
+--   instances are out of scope. A listing that names the profile only by its id still names one.
 -- remediation: Attach a profile to the instance, running or stopped; no relaunch is needed:
 --   aws ec2 associate-iam-instance-profile --instance-id <instance-id> --iam-instance-profile Name=<profile-name>
-WITH instance AS (
-    SELECT instance_id, account_id, region, name, state, iam_instance_profile_arn,
-        coalesce(name, instance_id) AS label,
-        substr(iam_instance_profile_arn, instr(iam_instance_profile_arn, ':instance-profile/') + 18) AS profile_path_name
-    FROM ec2_instances
-    WHERE is_current = 1
-)
 SELECT
-    instance_id AS resource,
+    i.instance_id AS resource,
     CASE
-        WHEN state IN ('terminated', 'shutting-down') THEN 'skip'
-        WHEN iam_instance_profile_arn IS NULL THEN 'alarm'
+        WHEN i.out_of_scope IS NOT NULL THEN 'skip'
+        WHEN p.instance_id IS NULL THEN 'alarm'
         ELSE 'ok'
     END AS status,
     CASE
-        WHEN state IN ('terminated', 'shutting-down')
-            THEN label || ' is ' || state || ', so it is out of scope.'
-        WHEN iam_instance_profile_arn IS NULL
-            THEN label || ' (' || state || ') has no IAM instance profile, so AWS calls from it need stored keys: '
-                || 'attach one with aws ec2 associate-iam-instance-profile --instance-id ' || instance_id
+        WHEN i.out_of_scope IS NOT NULL THEN i.out_of_scope
+        WHEN p.instance_id IS NULL
+            THEN i.label || ' (' || i.state || ') has no IAM instance profile, so AWS calls from it need stored keys: '
+                || 'attach one with aws ec2 associate-iam-instance-profile --instance-id ' || i.instance_id
                 || ' --iam-instance-profile Name=<profile-name>.'
-        ELSE label || ' has instance profile ' || profile_path_name || '.'
+        WHEN p.listed_arn IS NULL
+            THEN i.label || ' has an instance profile (the listing gives only its id, ' || p.listed_id || ')'
+                || CASE WHEN p.matched_by = 'id' THEN ': ' || p.profile_name || ' in the IAM data.' ELSE '.' END
+        ELSE i.label || ' has instance profile ' || p.profile_name || '.'
     END AS reason,
-    account_id,
-    region,
-    name AS instance_name,
-    state AS instance_state,
-    iam_instance_profile_arn AS profile_arn
-FROM instance
-ORDER BY account_id, region, instance_id;
+    i.account_id,
+    i.region,
+    i.name AS instance_name,
+    i.state AS instance_state,
+    coalesce(p.profile_arn, p.listed_arn) AS profile_arn
+FROM check_instances AS i
+LEFT JOIN instance_profile_links AS p ON p.instance_id = i.instance_id
+ORDER BY i.account_id, i.region, i.instance_id;

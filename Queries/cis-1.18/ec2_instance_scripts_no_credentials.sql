@@ -10,25 +10,24 @@
 SELECT
     i.instance_id AS resource,
     CASE
-        WHEN i.state IN ('terminated', 'shutting-down') THEN 'skip'
+        WHEN i.out_of_scope IS NOT NULL THEN 'skip'
         WHEN s.findings > 0 THEN 'alarm'
         WHEN s.errors > 0 THEN 'error'
         ELSE 'ok'
     END AS status,
     CASE
-        WHEN i.state IN ('terminated', 'shutting-down') THEN coalesce(i.name, i.instance_id) || ' is ' || i.state || ', so it is out of scope.'
+        WHEN i.out_of_scope IS NOT NULL THEN i.out_of_scope
         WHEN s.findings > 0
-            THEN coalesce(i.name, i.instance_id) || ' holds ' || s.findings || ' credential' || CASE WHEN s.findings > 1 THEN 's' ELSE '' END
+            THEN i.label || ' holds ' || s.findings || ' credential' || CASE WHEN s.findings > 1 THEN 's' ELSE '' END
                 || ' in shell scripts, systemd units, .env files, ~/.aws/credentials and process environments: ' || s.found || '. Deactivate and rotate the keys and use the instance role.'
         WHEN s.errors > 0
-            THEN 'Some files of ' || coalesce(i.name, i.instance_id) || ' could not be read, so they are not known to be free of keys.'
-        ELSE 'No credentials found in the scanned shell scripts, systemd units, .env files, ~/.aws/credentials and process environments of ' || coalesce(i.name, i.instance_id) || '.'
+            THEN 'Some files of ' || i.label || ' could not be read, so they are not known to be free of keys.'
+        ELSE 'No credentials found in the scanned shell scripts, systemd units, .env files, ~/.aws/credentials and process environments of ' || i.label || '.'
     END AS reason,
     i.account_id,
     i.region,
     i.name AS instance_name,
     i.state AS instance_state
-FROM ec2_instances AS i
+FROM check_instances AS i
 JOIN host_credential_summary AS s ON s.instance_id = i.instance_id AND s.place = 'script-or-environment'
-WHERE i.is_current = 1
 ORDER BY i.account_id, i.region, i.instance_id;

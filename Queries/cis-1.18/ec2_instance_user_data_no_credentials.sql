@@ -20,24 +20,22 @@ WITH user_data AS (
     WHERE s.source_kind = 'user-data' AND s.scanner = 'invdb'
 ),
 instance AS (
-    SELECT i.instance_id, i.account_id, i.region, i.name, i.state, coalesce(i.name, i.instance_id) AS label,
+    SELECT i.instance_id, i.account_id, i.region, i.name, i.state, i.label, i.out_of_scope,
         u.status, u.detail, u.findings, u.found
-    FROM ec2_instances AS i
+    FROM check_instances AS i
     LEFT JOIN user_data AS u ON u.instance_id = i.instance_id
-    WHERE i.is_current = 1
 )
 SELECT
     instance_id AS resource,
     CASE
-        WHEN state IN ('terminated', 'shutting-down') THEN 'skip'
+        WHEN out_of_scope IS NOT NULL THEN 'skip'
         WHEN status IS NULL THEN 'info'
         WHEN findings > 0 THEN 'alarm'
         WHEN status = 'error' THEN 'error'
         ELSE 'ok'
     END AS status,
     CASE
-        WHEN state IN ('terminated', 'shutting-down')
-            THEN label || ' is ' || state || ', so it is out of scope.'
+        WHEN out_of_scope IS NOT NULL THEN out_of_scope
         WHEN status IS NULL
             THEN 'Not checked: the user data of ' || label || ' was not imported; import the output of aws ec2 describe-instance-attribute --attribute userData --instance-id ' || instance_id || '.'
         WHEN findings > 0

@@ -10,6 +10,9 @@ public struct DecodedDocument: Equatable, Sendable {
     public var text: String
     /// The encodings peeled to reach it, outermost first: `base64`, `gzip`, `mime`, `cloud-config`, …
     public var layers: [String]
+    /// For text decoded from a base64 blob inside another document: the blob's line there, where
+    /// findings in this text are reported.
+    public var blobLine: Int?
 }
 
 /// The result of decoding one instance's user data.
@@ -84,7 +87,7 @@ public enum UserDataDecoder {
             return false
         }
 
-        mutating func peel(_ bytes: [UInt8], name: String, path: String?, layers: [String], depth: Int) {
+        mutating func peel(_ bytes: [UInt8], name: String, path: String?, layers: [String], depth: Int, blobLine: Int? = nil) {
             guard !exhausted else { return }
             guard depth < budget.depth else {
                 result.errors.append("\(name): more than \(budget.depth) nested layers; not checked further")
@@ -125,7 +128,7 @@ public enum UserDataDecoder {
                 peel(whole, name: name, path: path, layers: layers + ["base64"], depth: depth + 1)
                 return
             }
-            result.documents.append(DecodedDocument(name: name, path: path, text: text, layers: layers))
+            result.documents.append(DecodedDocument(name: name, path: path, text: text, layers: layers, blobLine: blobLine))
             if text.hasPrefix("#cloud-config") {
                 // write_files entries are decoded by their declared encoding; their blobs are not
                 // looked for again as nested ones (that would report each key twice).
@@ -136,6 +139,13 @@ public enum UserDataDecoder {
                 let blobName = "\(name)/nested \(index + 1)"
                 guard newDocument(blobName), spend(blob.count, name: blobName) else { return }
                 peel(blob, name: blobName, path: nil, layers: layers + ["base64"], depth: depth + 1)
+            }
+            // Text in base64 (`echo … | base64 -d > ~/.aws/credentials`): its findings are
+            // reported at the blob's line.
+            for blob in EmbeddedBase64.textBlobs(in: text, limit: max(bytesLeft, 0)) {
+                let blobName = "\(name)/base64 at line \(blob.line)"
+                guard newDocument(blobName), spend(blob.text.utf8.count, name: blobName) else { return }
+                peel(Array(blob.text.utf8), name: blobName, path: path, layers: layers + ["base64"], depth: depth + 1, blobLine: blob.line)
             }
         }
 

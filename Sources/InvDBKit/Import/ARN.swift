@@ -55,3 +55,27 @@ extension AWSRegion {
             && fromAvailabilityZone(text + "a") == text
     }
 }
+
+/// Access key ids.
+public enum AWSAccessKey {
+    /// The account a key id encodes: since 2019 the 16 characters after the prefix are base32
+    /// whose first 46 bits after one carry the account id (the decoding Tal Be'ery described;
+    /// `aws sts get-access-key-info` answers the same). Nil when the id is not base32; older keys
+    /// decode to an account that is not theirs, so the result is only a hint to check against
+    /// the imported accounts.
+    public static func accountId(fromKeyId keyId: String) -> String? {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".utf8)
+        let characters = Array(keyId.utf8)
+        guard characters.count == 20 else { return nil }
+        var bits: UInt64 = 0
+        // The first 48 bits are the first 9.6 characters: read 10 (50 bits) and drop 2.
+        for character in characters[4..<14] {
+            guard let value = alphabet.firstIndex(of: character) else { return nil }
+            bits = bits << 5 | UInt64(value)
+        }
+        let first48 = bits >> 2
+        let account = (first48 & 0x7fff_ffff_ff80) >> 7
+        let text = String(account)
+        return String(repeating: "0", count: max(0, 12 - text.count)) + text
+    }
+}

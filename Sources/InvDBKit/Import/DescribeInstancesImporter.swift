@@ -169,6 +169,7 @@ final class DescribeInstancesImporter: DocumentImporter {
         guard let account = reservation.ownerId ?? file.run.options.account else {
             throw reservation.location.invalid("OwnerId is missing and no --account was given")
         }
+        if file.account != nil { file.noteOrigin(account: account) }   // a placeholder account is warned about once
         for record in reservation.instances {
             let warning = try file.run.ec2.write(
                 instance: record.tape, fields: record.fields, account: account, reservationId: reservation.reservationId,

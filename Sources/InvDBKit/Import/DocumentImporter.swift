@@ -42,8 +42,16 @@ final class FileImport {
         self.run = run
     }
 
-    /// Notes the account (and region) of data just read, if none is noted yet.
+    /// Accounts of this file that are not 12 digits, warned about once each.
+    private var placeholderAccounts: Set<String> = []
+
+    /// Notes the account (and region) of data just read, if none is noted yet. An account id
+    /// that is not 12 digits (`OWNER_ACCOUNT_ID`, `nnnnnnn` in documentation examples) gets one
+    /// warning: its data is kept under that id, apart from every real account.
     func noteOrigin(account: String?, region: String? = nil) {
+        if let account, !AWSAccount.isValid(account), placeholderAccounts.insert(account).inserted {
+            run.warn("\(path): account id '\(SafeText.quote(account, limit: 40))' is not 12 digits (a placeholder from documentation?); its data is kept apart from real accounts")
+        }
         if self.account == nil { self.account = account }
         if self.region == nil { self.region = region }
     }

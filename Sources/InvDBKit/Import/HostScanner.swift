@@ -194,6 +194,16 @@ public final class HostScanner {
                                     place: place, scanner: .invdb, redactor: scan.redactor, counts: &scan.file.counts)
             summary.findings += 1
         }
+        // Text in base64 inside the file (`echo … | base64 -d > ~/.aws/credentials`): findings
+        // at the blob's line.
+        for blob in EmbeddedBase64.textBlobs(in: text, limit: Self.maximumFileSize) {
+            for var credential in CredentialDetector.scan(blob.text) {
+                credential.line = blob.line
+                try scan.writer.finding(credential, sourceId: sourceId, instanceId: instanceId, document: "\(path) (base64 at line \(blob.line))",
+                                        path: path, place: place, scanner: .invdb, redactor: scan.redactor, counts: &scan.file.counts)
+                summary.findings += 1
+            }
+        }
     }
 
     /// SHA-256 over every scanned byte, for the scan's import record.

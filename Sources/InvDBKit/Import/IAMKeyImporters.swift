@@ -14,7 +14,7 @@ final class UsersImporter: DocumentImporter {
             guard let account = ARN(arn)?.account, !account.isEmpty else { throw location.invalid("Arn '\(SafeText.quote(arn, limit: 100))' is not an IAM ARN") }
             try upsert.bind(arn).bind(account).bind(try location.requiredString(user, "UserName")).bind(try location.optionalString(user, "UserId"))
                 .bind(try location.optionalString(user, "CreateDate")).bind(file.importId).run()
-            file.counts.add("iam_users")
+            file.counts.add("iam_users", key: arn)
             file.noteOrigin(account: account)
         }
     }
@@ -27,15 +27,17 @@ final class AccessKeysImporter: DocumentImporter {
     func readMember(_ key: String, reader: JSONStreamReader, file: FileImport) throws {
         guard key == "AccessKeyMetadata" else { return try reader.skipValue() }
         let upsert = try file.run.statement("""
-            INSERT OR REPLACE INTO iam_access_keys(access_key_id, account_id, user_name, status, create_date, import_id)
-            VALUES (?1, (SELECT account_id FROM iam_users WHERE name = ?2 LIMIT 1), ?2, ?3, ?4, ?5)
+            INSERT OR REPLACE INTO iam_access_keys(access_key_id, account_id, user_name, status, create_date, import_id, key_account_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
             """)
         try file.forEachElement(of: reader, path: "$.AccessKeyMetadata") { metadata, location in
-            let userName = try location.requiredString(metadata, "UserName")
-            try upsert.bind(try location.requiredString(metadata, "AccessKeyId")).bind(userName)
+            // list-access-keys names no account: the key's owner is found in a view
+            // (iam_access_key_owners), never by looking up a user here, which depended on the order of files.
+            let keyId = try location.requiredString(metadata, "AccessKeyId")
+            try upsert.bind(keyId).bind(file.run.options.account).bind(try location.requiredString(metadata, "UserName"))
                 .bind(try location.requiredString(metadata, "Status")).bind(try location.optionalString(metadata, "CreateDate"))
-                .bind(file.importId).run()
-            file.counts.add("iam_access_keys")
+                .bind(file.importId).bind(AWSAccessKey.accountId(fromKeyId: keyId)).run()
+            file.counts.add("iam_access_keys", key: keyId)
         }
     }
 
@@ -132,7 +134,7 @@ enum CredentialReportCSV {
                     .bind(value(row[columns.rotated])).bind(value(row[columns.usedDate]))
                     .bind(value(row[columns.usedRegion])).bind(value(row[columns.usedService]))
                     .bind(generatedAt).bind(file.importId).run()
-                file.counts.add("iam_credential_report")
+                file.counts.add("iam_credential_report", key: row[arn] + " \(slot + 1)")
             }
             file.noteOrigin(account: account)
         }

@@ -46,13 +46,13 @@ final class IAMWriter {
         try upsertProfile.bind(arn).bind(account).bind(name)
             .bind(try location.optionalString(profile, "InstanceProfileId")).bind(try location.optionalString(profile, "Path"))
             .bind(try location.optionalString(profile, "CreateDate")).bind(importId).run()
-        counts.add("iam_instance_profiles")
+        counts.add("iam_instance_profiles", key: arn)
         try deleteProfileRoles.bind(arn).run()
         for (index, role) in try location.optionalArray(profile, "Roles").enumerated() {
             let roleLocation = location.appending(".Roles[\(index)]")
             let roleArn = try writeRole(role, importId: importId, location: roleLocation, counts: &counts)
             try insertProfileRole.bind(arn).bind(roleArn).bind(try roleLocation.requiredString(role, "RoleName")).run()
-            counts.add("iam_instance_profile_roles")
+            counts.add("iam_instance_profile_roles", key: arn + " " + roleArn)
         }
         return account
     }
@@ -70,7 +70,7 @@ final class IAMWriter {
             .bind(try location.optionalString(role, "CreateDate"))
             .bind(try location.optionalString(role, "Description")).bind(try location.optionalInt(role, "MaxSessionDuration"))
             .bind(policy?.minifiedJSON).bind(TrustPolicy.trustsEC2(policy)).bind(importId).run()
-        counts.add("iam_roles")
+        counts.add("iam_roles", key: arn)
         return arn
     }
 
@@ -82,12 +82,12 @@ final class IAMWriter {
         for policy in try location.optionalArray(detail, "AttachedManagedPolicies") {
             guard let name = try location.optionalString(policy, "PolicyName"), !name.isEmpty else { continue }
             try insertRolePolicy.bind(roleArn).bind("attached").bind(name).bind(try location.optionalString(policy, "PolicyArn")).run()
-            counts.add("iam_role_policies")
+            counts.add("iam_role_policies", key: "\(roleArn) attached \(name)")
         }
         for policy in try location.optionalArray(detail, "RolePolicyList") {
             guard let name = try location.optionalString(policy, "PolicyName"), !name.isEmpty else { continue }
             try insertRolePolicy.bind(roleArn).bind("inline").bind(name).bind(nil as String?).run()
-            counts.add("iam_role_policies")
+            counts.add("iam_role_policies", key: "\(roleArn) inline \(name)")
         }
         for (index, profile) in try location.optionalArray(detail, "InstanceProfileList").enumerated() {
             try writeProfile(profile, importId: importId, location: location.appending(".InstanceProfileList[\(index)]"), counts: &counts)

@@ -63,7 +63,8 @@ final class UserDataImporter: DocumentImporter {
         let redactor = try file.run.redactor()
         for document in decoding.documents {
             let place = CredentialPlace.of(path: document.path)
-            for credential in CredentialDetector.scan(document.text) {
+            for var credential in CredentialDetector.scan(document.text) {
+                if let line = document.blobLine { credential.line = line }
                 try writer.finding(credential, sourceId: sourceId, instanceId: instanceId, document: document.name, path: document.path,
                                    place: place, scanner: .invdb, redactor: redactor, counts: &file.counts)
             }

@@ -34,6 +34,12 @@ public struct SchemaDocumentation: Sendable {
                 continue
             }
             let words = line.split(separator: " ").map(String.init)
+            if words.count >= 3, words[0] == "DROP", words[1] == "TABLE" || words[1] == "VIEW" {
+                // A later migration replaces the relation: its new definition documents it.
+                let name = words[2].trimmingCharacters(in: CharacterSet(charactersIn: ";"))
+                relations.removeAll { $0.name == name }
+                continue
+            }
             if words.count >= 3, words[0] == "CREATE", words[1] == "TABLE" || words[1] == "VIEW" {
                 let name = words[2].replacingOccurrences(of: "(", with: "")
                 relations.append(Relation(name: name, isView: words[1] == "VIEW", description: pendingDescription, columns: []))
