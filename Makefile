@@ -16,10 +16,12 @@ deps:
 build: deps
 	$(SWIFT) build -c release --product invdb
 
-## test: unit, integration and end-to-end tests (each test uses its own temporary database)
+## test: unit, integration and end-to-end tests (each test uses its own temporary database), and
+## the export script against a throw-away moto server (two organization accounts)
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	bash Tests/scripts/test-export-aws.sh
 
 ## demo: build, import the bundled sample data (real AWS CLI output from moto) and run the checks
 demo: build
