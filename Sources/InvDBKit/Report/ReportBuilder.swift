@@ -105,6 +105,20 @@ public struct ReportBuilder {
             """).map { Freshness(account: $0["account"], region: $0["region"], oldest: $0["oldest"], newest: $0["newest"]) }
     }
 
+    /// Result counts per account and region (from each row's `account_id` and `region`; `-`
+    /// where a check gives none), sorted.
+    static func countsByPlace(_ result: BenchmarkResult) -> [(account: String, region: String, counts: StatusCounts)] {
+        var counts: [String: (account: String, region: String, counts: StatusCounts)] = [:]
+        for outcome in result.outcomes {
+            for row in outcome.rows {
+                let account = row.dimension("account_id").isEmpty ? "-" : row.dimension("account_id")
+                let region = row.dimension("region").isEmpty ? "-" : row.dimension("region")
+                counts[account + "\u{0}" + region, default: (account, region, [:])].counts[row.status, default: 0] += 1
+            }
+        }
+        return counts.keys.sorted().map { counts[$0]! }
+    }
+
     // MARK: - Markdown
 
     private func renderMarkdown(result: BenchmarkResult, runId: Int, previous: RecordedRun?, runs: ArraySlice<RecordedRun>, diff: RunDiff,
@@ -132,6 +146,14 @@ public struct ReportBuilder {
         if !stale.isEmpty {
             lines += ["> [!WARNING]", "> Inputs older than \(options.maximumAgeDays) days: \(e(stale.joined(separator: "; "))). The verdicts describe that past state.", ""]
         }
+        // Counts per account and region: where an organization-wide report's failures are.
+        let places = Self.countsByPlace(result)
+        lines += ["## By account and region", "", "| account | region | " + statuses.map(\.rawValue).joined(separator: " | ") + " |",
+                  "| --- | --- | " + statuses.map { _ in "---:" }.joined(separator: " | ") + " |"]
+        for place in places {
+            lines.append("| \(e(place.account)) | \(e(place.region)) | " + statuses.map { String(place.counts[$0] ?? 0) }.joined(separator: " | ") + " |")
+        }
+        lines.append("")
         // Counts per check and status.
         lines += ["## Summary", "", "| check | severity | " + statuses.map(\.rawValue).joined(separator: " | ") + " |",
                   "| --- | --- | " + statuses.map { _ in "---:" }.joined(separator: " | ") + " |"]
@@ -228,6 +250,9 @@ public struct ReportBuilder {
         lines.append("  \"invdb_version\": \(string(InvDB.version)),")
         lines.append("  \"previous_run_id\": \(previous.map { String($0.id) } ?? "null"),")
         lines.append("  \"summary\": \(JSONRenderer.counts(result.summary.counts)),")
+        lines.append("  \"by_account_region\": [" + Self.countsByPlace(result).map {
+            "{\"account_id\": \(string($0.account)), \"region\": \(string($0.region)), \"counts\": \(JSONRenderer.counts($0.counts))}"
+        }.joined(separator: ", ") + "],")
         lines.append("  \"data\": [" + freshness.map {
             "{\"account_id\": \(string($0.account)), \"region\": \(string($0.region)), \"oldest_import\": \(string($0.oldest)), \"newest_import\": \(string($0.newest))}"
         }.joined(separator: ", ") + "],")

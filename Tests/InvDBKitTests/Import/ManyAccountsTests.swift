@@ -113,4 +113,18 @@ final class ManyAccountsTests: XCTestCase {
         XCTAssertEqual(AWSAccessKey.accountId(fromKeyId: "ASIAY34FZKBOKMUTVV7A"), "609629065308")
         XCTAssertNil(AWSAccessKey.accountId(fromKeyId: "AKIA0000000000000000"), "0, 1, 8, 9 are not base32")
     }
+
+    func testTheReportCountsResultsPerAccountAndRegion() throws {
+        let database = try TestSupport.database()
+        try TestSupport.importPaths(try files(), into: database)
+        let benchmark = try BenchmarkCatalog(directory: TestSupport.root.appendingPathComponent("Queries")).resolve("cis-1.18")
+        let report = try ReportBuilder(database: database).run(benchmark, now: Date(timeIntervalSince1970: 1_790_000_000),
+                                                              writingTo: try TestSupport.temporaryDirectory().path)
+        let section = report.markdown.components(separatedBy: "## By account and region")[1].components(separatedBy: "\n## ")[0]
+        let rows = section.split(separator: "\n").filter { $0.hasPrefix("| 1") || $0.hasPrefix("| 2") }.map { $0.split(separator: "|").prefix(2).map { $0.trimmingCharacters(in: .whitespaces) } }
+        // Instances by region; the found-key check gives an account and no region.
+        XCTAssertEqual(rows, [["111111111111", "-"], ["111111111111", "us-east-1"], ["222222222222", "-"], ["222222222222", "us-east-1"]])
+        let json = try JSONValue.parse(report.json)
+        XCTAssertEqual(json["by_account_region"]?.elements.compactMap { $0["account_id"]?.string }, ["111111111111", "111111111111", "222222222222", "222222222222"])
+    }
 }
