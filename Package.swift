@@ -1,12 +1,20 @@
 // swift-tools-version:6.1
 import PackageDescription
 
+// Layers, each a target, so that the compiler forbids a cycle (README, Development):
+//
+//   invdb (command line)
+//     └─ InvDBReport ─ InvDBRender ─ InvDBChecks ─┐
+//     └─ InvDBScan ─ InvDBImport ─ InvDBDetect ─ InvDBJSON ─┤
+//                     └──────────── InvDBStore ─────────────┴─ InvDBCore
+//
+// A lower layer never imports a higher one.
+let strict: [SwiftSetting] = []
+
 let package = Package(
     name: "invdb",
-    platforms: [.macOS(.v13)],
     products: [
         .executable(name: "invdb", targets: ["invdb"]),
-        .library(name: "InvDBKit", targets: ["InvDBKit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -17,27 +25,42 @@ let package = Package(
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CYAML", providers: [.apt(["libyaml-dev"])]),
         .target(name: "CSQLiteHardening", linkerSettings: [.linkedLibrary("sqlite3")]),
-        .target(
-            name: "InvDBKit",
-            dependencies: [
-                .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "GRDBSQLite", package: "GRDB.swift"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                "CZlib",
-                "CYAML",
-                "CSQLiteHardening",
-            ]
-        ),
+        // Statuses, cells, result rows and columns; errors, safe message text, the clock, files.
+        .target(name: "InvDBCore", swiftSettings: strict),
+        // The streaming JSON reader (onto flat tapes) and JSON values.
+        .target(name: "InvDBJSON", dependencies: ["InvDBCore", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: strict),
+        // Finding credentials: the detector, the scrubber, user-data decoding, fingerprints.
+        .target(name: "InvDBDetect", dependencies: ["InvDBCore", "InvDBJSON", "CZlib", "CYAML",
+                                                    .product(name: "Crypto", package: "swift-crypto")], swiftSettings: strict),
+        // The one way into SQLite: opening, migrations, transactions, hardened read connections.
+        .target(name: "InvDBStore", dependencies: ["InvDBCore", "CSQLiteHardening", .product(name: "GRDB", package: "GRDB.swift"),
+                                                   .product(name: "GRDBSQLite", package: "GRDB.swift")], swiftSettings: strict),
+        // Reading every input kind into the tables.
+        .target(name: "InvDBImport", dependencies: ["InvDBCore", "InvDBJSON", "InvDBDetect", "InvDBStore",
+                                                    .product(name: "GRDB", package: "GRDB.swift"),
+                                                    .product(name: "GRDBSQLite", package: "GRDB.swift")], swiftSettings: strict),
+        // invdb scan: files collected from hosts.
+        .target(name: "InvDBScan", dependencies: ["InvDBCore", "InvDBDetect", "InvDBImport", "InvDBStore",
+                                                  .product(name: "GRDB", package: "GRDB.swift"),
+                                                  .product(name: "Crypto", package: "swift-crypto")], swiftSettings: strict),
+        // Saved checks and the one streaming results pipeline.
+        .target(name: "InvDBChecks", dependencies: ["InvDBCore", "InvDBStore", .product(name: "GRDBSQLite", package: "GRDB.swift")],
+                swiftSettings: strict),
+        // Output formats, one file each, as consumers of the pipeline.
+        .target(name: "InvDBRender", dependencies: ["InvDBCore", "InvDBJSON", "InvDBChecks"], swiftSettings: strict),
+        // Run history, waivers and scheduled reports.
+        .target(name: "InvDBReport", dependencies: ["InvDBCore", "InvDBStore", "InvDBChecks", "InvDBRender",
+                                                    .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict),
         .executableTarget(
             name: "invdb",
-            dependencies: [
-                "InvDBKit",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
-        ),
+            dependencies: ["InvDBCore", "InvDBJSON", "InvDBStore", "InvDBImport", "InvDBScan", "InvDBChecks", "InvDBRender", "InvDBReport",
+                           .product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strict),
         .testTarget(
-            name: "InvDBKitTests",
-            dependencies: ["InvDBKit", .product(name: "GRDB", package: "GRDB.swift")]
+            name: "InvDBTests",
+            dependencies: ["InvDBCore", "InvDBJSON", "InvDBDetect", "InvDBStore", "InvDBImport", "InvDBScan", "InvDBChecks",
+                           "InvDBRender", "InvDBReport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "invdbTests",

@@ -1,5 +1,12 @@
 import ArgumentParser
-import InvDBKit
+import InvDBChecks
+import InvDBCore
+import InvDBImport
+import InvDBJSON
+import InvDBRender
+import InvDBReport
+import InvDBScan
+import InvDBStore
 
 @main
 struct InvDBCommand: ParsableCommand {

@@ -1,7 +1,14 @@
 import ArgumentParser
 import Foundation
 import Glibc
-import InvDBKit
+import InvDBChecks
+import InvDBCore
+import InvDBImport
+import InvDBJSON
+import InvDBRender
+import InvDBReport
+import InvDBScan
+import InvDBStore
 
 /// The database option every command shares.
 struct DatabaseOptions: ParsableArguments {
@@ -32,21 +39,22 @@ struct OutputOptions: ParsableArguments {
     @Flag(name: .long, help: "Colour statuses even when standard output is not a terminal.")
     var color = false
 
-    /// Writes `text` to `--output` (atomically) or standard output.
-    func emit(_ text: String) throws {
-        var bytes = OutputBytes()
-        bytes.append(text)
-        try emit(bytes)
+    /// Where the output goes: standard output, or `--output` (a temporary file beside it,
+    /// renamed into place by `publish()`, so a reader never sees half a file).
+    func target() throws -> OutputTarget {
+        try OutputTarget(path: output)
     }
 
-    /// Writes `output` to `--output` (atomically: a temporary file beside it, renamed into
-    /// place, so a reader never sees half a file) or standard output.
-    func emit(_ bytes: OutputBytes) throws {
-        guard let output else {
-            try OutputFile.write(bytes, to: STDOUT_FILENO, name: "standard output")
-            return
-        }
-        try OutputFile.writeAtomically(bytes, to: output)
+    /// The renderer of `--format`, streaming into `target`.
+    func renderer(into target: OutputTarget) -> any CheckResultConsumer & TableResultConsumer {
+        format.renderer(sink: target, width: Terminal.columns(), color: useColor)
+    }
+
+    /// Renders `table` in `--format` to `--output` or standard output.
+    func emit(_ table: ResultTable) throws {
+        let target = try target()
+        try renderer(into: target).consume(table)
+        try target.publish()
     }
 
     /// Whether to colour: only on a terminal (or when asked), never into a file.
@@ -56,6 +64,55 @@ struct OutputOptions: ParsableArguments {
 }
 
 extension OutputFormat: ExpressibleByArgument {}
+extension FailOn: ExpressibleByArgument {}
+
+/// The output of a command: standard output, or a file published whole once the command has
+/// succeeded. Renderers finish their sink when they end; the file is completed only by
+/// `publish()`, so a command may add a note after a table.
+final class OutputTarget: OutputSink {
+    private let sink: any OutputSink
+    private let file: StagedFile?
+
+    init(path: String?) throws {
+        if let path {
+            let file = try StagedFile(path: path)
+            self.file = file
+            sink = file
+        } else {
+            file = nil
+            sink = DescriptorSink.standardOutput()
+        }
+    }
+
+    func write(_ bytes: OutputBytes) throws { try sink.write(bytes) }
+
+    func write(_ text: String) throws {
+        var bytes = OutputBytes()
+        bytes.append(text)
+        try sink.write(bytes)
+    }
+
+    func finish() throws {}
+
+    /// Completes the output: the file is renamed into place.
+    func publish() throws { try file?.publish() }
+}
+
+/// Statuses given as a comma-separated list (`--status alarm,error`).
+struct StatusList: ExpressibleByArgument {
+    var statuses: Set<CheckStatus>
+
+    init?(argument: String) {
+        var statuses: Set<CheckStatus> = []
+        for name in argument.split(separator: ",", omittingEmptySubsequences: false) {
+            guard let status = CheckStatus(rawValue: name.trimmingCharacters(in: .whitespaces).lowercased()) else { return nil }
+            statuses.insert(status)
+        }
+        self.statuses = statuses
+    }
+
+    static var allValueStrings: [String] { CheckStatus.allCases.map(\.rawValue) }
+}
 
 /// Runs `body`, turning invdb's errors into messages on standard error and stable exit codes.
 /// Environment settings (`INVDB_NOW`) are checked first: a malformed one is a usage error.

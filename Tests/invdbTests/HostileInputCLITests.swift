@@ -26,6 +26,16 @@ final class HostileInputCLITests: XCTestCase {
         FileManager.default.contents(atPath: path)
     }
 
+    func testAnErrorMessageQuotesNoInputBeyondABoundAndNoSecret() throws {
+        let secret = "kQ8Lr3nVx0Zw4Yp2Tb7Hs1Gd6Fj9Mc5Aa/Bb+Cc1"
+        let path = folder.appendingPathComponent("huge.json").path
+        try Data(("{\"" + String(repeating: "x", count: 1 << 20) + " " + secret + "\": 1}").utf8).write(to: URL(fileURLWithPath: path))
+        let result = try invdb(["import", "--db", db, path])
+        XCTAssertEqual(result.status, 2, result.stderr)
+        XCTAssertLessThan(result.stderr.count, 600, "a 1 MB member name gives a short message")
+        XCTAssertFalse(result.stderr.contains(secret.prefix(16)), result.stderr)
+    }
+
     func testAFIFOIsRefusedNotWaitedFor() throws {
         let fifo = folder.appendingPathComponent("f.json").path
         XCTAssertEqual(mkfifo(fifo, 0o600), 0)

@@ -1,7 +1,14 @@
 import ArgumentParser
 import Foundation
 import Glibc
-import InvDBKit
+import InvDBChecks
+import InvDBCore
+import InvDBImport
+import InvDBJSON
+import InvDBRender
+import InvDBReport
+import InvDBScan
+import InvDBStore
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -27,6 +34,10 @@ struct Check: ParsableCommand {
     @Option(name: .long, parsing: .upToNextOption, help: ArgumentHelp("Run only these checks (ids).", valueName: "id"))
     var only: [String] = []
 
+    @Option(name: .long, help: ArgumentHelp("Show only results with these statuses, e.g. alarm,error (the summary still counts every result).",
+                                            valueName: "statuses"))
+    var status: StatusList?
+
     @Flag(name: .long, help: "Record the run and its results in the run history (invdb runs, invdb diff).")
     var record = false
 
@@ -42,7 +53,6 @@ struct Check: ParsableCommand {
     func run() throws {
         var findings = false
         try runReportingErrors {
-            let migrations = try database.migrations()
             let queriesDirectory = try queries.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? database.resources().queriesDirectory
             var selected = try BenchmarkCatalog(directory: queriesDirectory).resolve(benchmark)
             if !only.isEmpty {
@@ -54,40 +64,33 @@ struct Check: ParsableCommand {
             }
             let store = try database.open(record ? .write : .read)
             let now = Clock.now()
-            let waivers = try WaiverStore.all(store).filter { $0.isActive(on: Clock.day(now)) }
-            let runner = CheckRunner(database: store, waivers: waivers)
-            let width = Terminal.columns()
+            let runner = CheckRunner(database: store, waived: WaiverStore.activeResults(try WaiverStore.all(store), on: Clock.day(now)))
+            let target = try output.target()
+            let renderer: any CheckResultConsumer = status.map { CheckResultStatusFilter($0.statuses, then: output.renderer(into: target)) }
+                ?? output.renderer(into: target)
             guard record else {
-                // Streamed straight from SQLite: the fast path for large fleets.
-                let (summary, text) = try output.format.runChecks(selected, with: runner, width: width, color: output.useColor)
-                try output.emit(text)
-                findings = failOn != .none && summary.hasFindings
+                let summary = try runner.run(selected, into: renderer)
+                try target.publish()
+                findings = failOn.isFailing(summary, newFailures: nil)
                 return
             }
-            var collector = CheckResultCollector()
-            _ = try runner.run(selected, renderer: &collector)
-            let result = BenchmarkResult(benchmark: selected, outcomes: collector.outcomes)
-            let rendered = output.format.render(result, width: width, color: output.useColor)
-            // The output file is written first and published only with the run: a run is never
-            // recorded without its output, nor an output published without its run.
-            let staged = try output.output.map { try OutputFile.stage(rendered, for: $0) }
-            let runId = try RunHistory.record(result, command: "check", now: now, database: store)
+            // The run is recorded as its rows stream past; an output file is published only once
+            // the run is committed, and the run is undone when the file cannot be published.
+            let (summary, runId, newFailures) = try store.write { db in
+                let recorder = RunRecorder(db: db, command: .check, now: now)
+                let summary = try runner.run(selected, into: CheckResultFanOut([renderer, recorder]))
+                guard let runId = recorder.runId else { throw CommandFailure("the run was not recorded") }
+                let changes = try RunHistory.changeCounts(from: recorder.previousRunId, to: runId, db: db)
+                return (summary, runId, changes[.new] ?? 0)
+            }
             do {
-                if let staged { try staged.commit() } else { try OutputFile.write(rendered, to: STDOUT_FILENO, name: "standard output") }
+                try target.publish()
             } catch {
-                try? RunHistory.delete(run: runId, database: store)
+                try? RunHistory.undo(run: runId, database: store)
                 throw error
             }
             Terminal.printError("recorded as run \(runId)")
-            let previous = try RunHistory.runs(store, benchmark: selected.id).last { $0.id < runId }
-            let newFailures = try previous.map { try !RunHistory.diff(from: $0.id, to: runId, database: store).newFailures.isEmpty }
-                ?? result.summary.hasFindings
-            let summary = result.summary
-            switch failOn {
-            case .any: findings = summary.hasFindings
-            case .new: findings = newFailures
-            case .none: findings = false
-            }
+            findings = failOn.isFailing(summary, newFailures: newFailures)
         }
         if findings { throw ExitCode(InvDBExit.findings) }
     }

@@ -1,6 +1,13 @@
 import ArgumentParser
 import Foundation
-import InvDBKit
+import InvDBChecks
+import InvDBCore
+import InvDBImport
+import InvDBJSON
+import InvDBRender
+import InvDBReport
+import InvDBScan
+import InvDBStore
 
 struct Checks: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -27,14 +34,15 @@ struct Checks: ParsableCommand {
                 }
             }
             let table = ResultTable(columns: ["benchmark", "check_id", "severity", "title"], rows: rows)
-            var text = output.format.renderer(width: Terminal.columns(), color: output.useColor).render(table: table)
+            let target = try output.target()
+            try output.renderer(into: target).consume(table)
             if output.format == .table {
                 for item in benchmarks where !item.aliases.isEmpty {
-                    text += "\n\(item.id) also answers to \(item.aliases.joined(separator: ", "))."
-                        .wrapped(width: Terminal.columns()) + "\n"
+                    try target.write("\n\(item.id) also answers to \(item.aliases.joined(separator: ", "))."
+                        .wrapped(width: Terminal.columns()) + "\n")
                 }
             }
-            try output.emit(text)
+            try target.publish()
         }
     }
 }

@@ -1,6 +1,13 @@
 import ArgumentParser
 import Foundation
-import InvDBKit
+import InvDBChecks
+import InvDBCore
+import InvDBImport
+import InvDBJSON
+import InvDBRender
+import InvDBReport
+import InvDBScan
+import InvDBStore
 
 struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -42,7 +49,7 @@ struct Import: ParsableCommand {
         if let region, !AWSRegion.isValidName(region) {
             throw ValidationError("--region must be a region name such as us-east-1, not '\(SafeText.quote(region, limit: 40))'")
         }
-        if let instance, !HostScanner.isInstanceId(instance) {
+        if let instance, !InstanceId.isValid(instance) {
             throw ValidationError("--instance must be an instance id such as i-0123456789abcdef0, not '\(SafeText.quote(instance, limit: 40))'")
         }
         if paths.filter({ $0 == "-" }).count > 1 {

@@ -1,6 +1,13 @@
 import ArgumentParser
 import Foundation
-import InvDBKit
+import InvDBChecks
+import InvDBCore
+import InvDBImport
+import InvDBJSON
+import InvDBRender
+import InvDBReport
+import InvDBScan
+import InvDBStore
 
 struct Migrate: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,13 @@
 import ArgumentParser
 import Foundation
-import InvDBKit
+import InvDBChecks
+import InvDBCore
+import InvDBImport
+import InvDBJSON
+import InvDBRender
+import InvDBReport
+import InvDBScan
+import InvDBStore
 
 struct Query: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -29,8 +36,9 @@ struct Query: ParsableCommand {
                 text = sql
             }
             let store = try database.open(.read)
-            let table = try QueryRunner.run(sql: text, database: store)
-            try output.emit(output.format.renderer(width: Terminal.columns(), color: output.useColor).render(table: table))
+            let target = try output.target()
+            try QueryRunner.run(sql: text, database: store, into: output.renderer(into: target))
+            try target.publish()
         }
     }
 }

@@ -1,20 +1,22 @@
 import ArgumentParser
 import Foundation
-import InvDBKit
-
-/// Which results make a scheduled run exit non-zero.
-enum FailOn: String, ExpressibleByArgument, CaseIterable {
-    case new, any, none
-}
+import InvDBChecks
+import InvDBCore
+import InvDBRender
+import InvDBReport
+import InvDBStore
 
 struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run a benchmark, record the run, and write a dated Markdown report and its JSON twin.",
+        abstract: "Run a benchmark, record the run, and write a dated Markdown report, its JSON twin and every result as CSV.",
         discussion: """
-            Writes DIR/<benchmark>-<time>.md and .json (names sort by time) and keeps DIR/latest.md \
-            current; each file is written atomically. The report says what is new since the previous \
-            recorded run, what was fixed, what is still failing and since when, and lists exceptions \
-            (invdb waive) with their expiry. Set INVDB_NOW (e.g. 2026-11-25T06:00:00Z) to fix the clock.
+            Writes DIR/<benchmark>-<time>.md, .json and .csv (names sort by time) and keeps \
+            DIR/latest.md current; each file is written atomically. The Markdown report is a \
+            one-screen summary however large the fleet: counts by check, account, region (and \
+            --group-by-tag), what is new since the previous recorded run, what was fixed, what is \
+            still failing and since when, the resources that need action, and the exceptions \
+            (invdb waive), each table cut at --max-rows with exact counts. The JSON holds every \
+            change and the CSV every result. Set INVDB_NOW (e.g. 2026-11-25T06:00:00Z) to fix the clock.
 
             Exit codes: 0 nothing to fail on; 1 failures per --fail-on; 2 bad input; 64 usage.
             """)
@@ -33,12 +35,25 @@ struct Report: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Warn when the newest import of an account and region is older than this many days.", valueName: "days"))
     var maxAge: Int = 7
 
-    func validate() throws {
-        guard (0...36_500).contains(maxAge) else { throw ValidationError("--max-age must be a number of days from 0 to 36500") }
-    }
+    @Option(name: .long, help: ArgumentHelp("At most this many rows in each table of the Markdown report.", valueName: "n"))
+    var maxRows: Int = 20
+
+    @Option(name: .long, help: ArgumentHelp("Also count the results by the value of this instance tag (e.g. Team).", valueName: "key"))
+    var groupByTag: String?
+
+    @Option(name: .long, help: ArgumentHelp("Statuses the resource lists show (default alarm,error).", valueName: "statuses"))
+    var status: StatusList?
 
     @Option(name: .long, help: ArgumentHelp("Folder of benchmark folders to use instead of the shipped Queries/.", valueName: "dir"))
     var queries: String?
+
+    func validate() throws {
+        guard (0...36_500).contains(maxAge) else { throw ValidationError("--max-age must be a number of days from 0 to 36500") }
+        guard (1...10_000).contains(maxRows) else { throw ValidationError("--max-rows must be a number from 1 to 10000") }
+        if let groupByTag, groupByTag.isEmpty || groupByTag.utf8.count > 128 {
+            throw ValidationError("--group-by-tag must be a tag key of 1 to 128 characters")
+        }
+    }
 
     func run() throws {
         var failing = false
@@ -48,63 +63,16 @@ struct Report: ParsableCommand {
             let store = try database.open(.write)
             var options = ReportBuilder.Options()
             options.maximumAgeDays = maxAge
+            options.maxRows = maxRows
+            options.groupByTag = groupByTag
+            if let status { options.statuses = status.statuses }
             let report = try ReportBuilder(database: store, options: options).run(selected, now: Clock.now(), writingTo: out)
-            Terminal.printOutput("Run \(report.runId): \(report.summary.summaryLine); \(report.diff.newFailures.count) new, \(report.diff.resolved.count) resolved, \(report.diff.stillFailing.count) still failing")
-            Terminal.printOutput("Wrote \((out as NSString).appendingPathComponent(report.baseName + ".md")), .json and latest.md")
-            switch failOn {
-            case .none: failing = false
-            case .new: failing = !report.diff.newFailures.isEmpty
-            case .any: failing = report.summary.hasFindings
-            }
+            let changes = report.changes
+            Terminal.printOutput("Run \(report.runId): \(report.summary.summaryLine); \(changes[.new] ?? 0) new, "
+                                 + "\(changes[.resolved] ?? 0) resolved, \(changes[.stillFailing] ?? 0) still failing")
+            Terminal.printOutput("Wrote \((out as NSString).appendingPathComponent(report.baseName + ".md")), .json, .csv and latest.md")
+            failing = failOn.isFailing(report.summary, newFailures: changes[.new] ?? 0)
         }
         if failing { throw ExitCode(InvDBExit.findings) }
-    }
-}
-
-struct Runs: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List the recorded runs (invdb report, invdb check --record).")
-
-    @OptionGroup var database: DatabaseOptions
-    @OptionGroup var output: OutputOptions
-
-    func run() throws {
-        try runReportingErrors {
-            let store = try database.open(.read)
-            let rows: [[CellValue]] = try RunHistory.runs(store).map { run in
-                [.integer(Int64(run.id)), .text(run.recordedAt), .text(run.benchmark), .text(run.command)]
-                    + ["alarm", "error", "waived", "ok"].map { .integer(Int64(run.counts[$0] ?? 0)) }
-            }
-            let table = ResultTable(columns: ["run", "recorded_at", "benchmark", "command", "alarm", "error", "waived", "ok"], rows: rows)
-            try output.emit(output.format.renderer(width: Terminal.columns(), color: output.useColor).render(table: table))
-        }
-    }
-}
-
-struct Diff: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Show what changed between two recorded runs: new failures, resolved, still failing.")
-
-    @OptionGroup var database: DatabaseOptions
-    @OptionGroup var output: OutputOptions
-
-    @Argument(help: ArgumentHelp("The earlier run (see invdb runs).", valueName: "run-a"))
-    var from: Int
-
-    @Argument(help: ArgumentHelp("The later run.", valueName: "run-b"))
-    var to: Int
-
-    func run() throws {
-        try runReportingErrors {
-            let store = try database.open(.read)
-            let diff = try RunHistory.diff(from: from, to: to, database: store)
-            var rows: [[CellValue]] = []
-            for (change, items) in [("new", diff.newFailures), ("resolved", diff.resolved), ("still failing", diff.stillFailing)] {
-                for item in items {
-                    rows.append([.text(change), .text(item.checkId), .text(item.resource), .text(item.name ?? ""), .text(item.status),
-                                 item.firstSeen.map { .text($0) } ?? .null, .text(item.reason)])
-                }
-            }
-            let table = ResultTable(columns: ["change", "check_id", "resource", "name", "status", "failing_since", "reason"], rows: rows)
-            try output.emit(output.format.renderer(width: Terminal.columns(), color: output.useColor).render(table: table))
-        }
     }
 }

@@ -1,6 +1,13 @@
 import ArgumentParser
 import Foundation
-import InvDBKit
+import InvDBChecks
+import InvDBCore
+import InvDBImport
+import InvDBJSON
+import InvDBRender
+import InvDBReport
+import InvDBScan
+import InvDBStore
 
 struct Scan: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -22,7 +29,7 @@ struct Scan: ParsableCommand {
     var instance: String?
 
     func validate() throws {
-        if let instance, !HostScanner.isInstanceId(instance) {
+        if let instance, !InstanceId.isValid(instance) {
             throw ValidationError("--instance must be an instance id such as i-0123456789abcdef0, not '\(SafeText.quote(instance, limit: 40))'")
         }
     }

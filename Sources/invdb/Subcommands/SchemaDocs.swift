@@ -1,6 +1,13 @@
 import ArgumentParser
 import Foundation
-import InvDBKit
+import InvDBChecks
+import InvDBCore
+import InvDBImport
+import InvDBJSON
+import InvDBRender
+import InvDBReport
+import InvDBScan
+import InvDBStore
 
 struct SchemaDocs: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -11,7 +18,7 @@ struct SchemaDocs: ParsableCommand {
     func run() throws {
         try runReportingErrors {
             let migrations = try Migrations(directory: try ResourceLocator.locate().schemaDirectory)
-            print(SchemaDocumentation(migrations: migrations).markdown, terminator: "")
+            print(try SchemaDocumentation(migrations: migrations).markdown, terminator: "")
         }
     }
 }

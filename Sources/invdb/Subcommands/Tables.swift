@@ -1,6 +1,13 @@
 import ArgumentParser
 import Foundation
-import InvDBKit
+import InvDBChecks
+import InvDBCore
+import InvDBImport
+import InvDBJSON
+import InvDBRender
+import InvDBReport
+import InvDBScan
+import InvDBStore
 
 struct Tables: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -16,10 +23,10 @@ struct Tables: ParsableCommand {
     func run() throws {
         try runReportingErrors {
             let migrations = try database.migrations()
-            let docs = SchemaDocumentation(migrations: migrations)
+            let docs = try SchemaDocumentation(migrations: migrations)
             let store = try database.open(.read)
             let table = try SchemaDocumentation.listing(database: store, documentation: docs, counts: counts)
-            try output.emit(output.format.renderer(width: Terminal.columns(), color: output.useColor).render(table: table))
+            try output.emit(table)
         }
     }
 }

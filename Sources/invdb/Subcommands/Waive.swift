@@ -1,6 +1,13 @@
 import ArgumentParser
 import Foundation
-import InvDBKit
+import InvDBChecks
+import InvDBCore
+import InvDBImport
+import InvDBJSON
+import InvDBRender
+import InvDBReport
+import InvDBScan
+import InvDBStore
 
 struct Waive: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -74,7 +81,7 @@ struct Waivers: ParsableCommand {
                  .text(waiver.isActive(on: today) ? "active" : "EXPIRED"), .text(waiver.reason)]
             }
             let table = ResultTable(columns: ["id", "check_id", "resource", "owner", "expires_on", "state", "reason"], rows: rows)
-            try output.emit(output.format.renderer(width: Terminal.columns(), color: output.useColor).render(table: table))
+            try output.emit(table)
         }
     }
 }

@@ -1,0 +1,182 @@
+import GRDB
+import InvDBCore
+import InvDBDetect
+import InvDBJSON
+import InvDBStore
+
+/// Writes EC2 instances and their child rows, and keeps the snapshot rule: all describe-instances
+/// data for one account and region in one run is one snapshot, which replaces the previous one
+/// at the end of the run — unless the run brought only pages with a `NextToken` (an incomplete
+/// listing), which add to the current instances without retiring the others.
+///
+/// One writer serves a whole run (snapshots span files). Its in-memory state is saved with
+/// `checkpoint()` before each file and put back with `restore(_:)` when that file's savepoint
+/// is rolled back.
+final class EC2InventoryWriter {
+    /// One account and region.
+    struct Place: Hashable {
+        var account: String
+        var region: String
+    }
+
+    /// A snapshot taken in this run.
+    struct Snapshot {
+        var id: Int
+        /// False when the database held no instance of the place before this run: child rows
+        /// then need no clean-up, the fast path of a first import.
+        var replacesEarlierRows: Bool
+        var instanceIds: Set<String> = []
+        /// Some page of the listing had no `NextToken`: the listing is complete.
+        var hasLastPage = false
+    }
+
+    /// The writer's in-memory state, saved before each file.
+    struct State {
+        var snapshots: [Place: Snapshot] = [:]
+    }
+
+    private(set) var state = State()
+
+    /// Places the current file wrote instances to (the import run resets it per file).
+    var touchedPlaces: Set<Place> = []
+    private let db: Database
+    private let runId: Int
+    private let instances: InstanceInsert
+    private let tags: ChildInsert
+    private let securityGroups: ChildInsert
+    private let interfaces: InterfaceInsert
+    private let addresses: AddressInsert
+    private let deleteChildren: [(statement: BulkStatement, instanceId: BulkStatement.Parameter)]
+
+    init(db: Database, runId: Int) throws {
+        self.db = db
+        self.runId = runId
+        instances = try InstanceInsert(db)
+        tags = try ChildInsert(db, sql: "INSERT OR REPLACE INTO ec2_instance_tags(instance_id, key, value) VALUES (:instance_id, :first, :second)")
+        securityGroups = try ChildInsert(db, sql: """
+            INSERT OR REPLACE INTO ec2_instance_security_groups(instance_id, group_id, group_name) VALUES (:instance_id, :first, :second)
+            """)
+        interfaces = try InterfaceInsert(db)
+        addresses = try AddressInsert(db)
+        deleteChildren = try ["ec2_instance_tags", "ec2_instance_security_groups", "ec2_network_interfaces", "ec2_network_interface_ips"].map {
+            let statement = try BulkStatement(db, sql: "DELETE FROM \($0) WHERE instance_id = :instance_id")
+            return (statement, try statement.parameter("instance_id"))
+        }
+    }
+
+    func checkpoint() -> State { state }
+
+    func restore(_ saved: State) { state = saved }
+
+    /// The snapshot of `place` in this run, taken the first time the place is seen (its earlier
+    /// instances are retired from "current" at the end of the run, by `finishRun`).
+    func snapshot(for place: Place, counts: inout RowCounts) throws -> Int {
+        if let existing = state.snapshots[place] { return existing.id }
+        try db.execute(sql: "INSERT INTO ec2_snapshots(run_id, account_id, region) VALUES (:run, :account, :region)",
+                       arguments: ["run": runId, "account": place.account, "region": place.region])
+        let id = Int(db.lastInsertedRowID)
+        counts.add("ec2_snapshots")
+        let hadRows = try Bool.fetchOne(db, sql: """
+            SELECT EXISTS(SELECT 1 FROM ec2_instances WHERE is_current IN (0, 1) AND account_id = :account AND region = :region)
+            """, arguments: ["account": place.account, "region": place.region]) ?? false
+        state.snapshots[place] = Snapshot(id: id, replacesEarlierRows: hadRows)
+        return id
+    }
+
+    /// Writes one instance (and its tags, interfaces, addresses and groups) into the snapshot of
+    /// its account and region. Returns a warning when the run already held this instance.
+    func write(instance tape: JSONTape, fields f: InstanceFields, account: String, reservationId: String?,
+               regionFallback: String?, importId: Int, location: RecordLocation,
+               counts: inout RowCounts) throws -> String? {
+        guard let instanceId = tape.nonEmptyString(f.instanceId) else {
+            throw location.invalid("InstanceId is missing or not a non-empty string")
+        }
+        guard tape.isNonEmptyString(f.stateName) else { throw location.invalid("State.Name is missing") }
+        let zone = tape.nonEmptyString(f.availabilityZone)
+        guard let region = zone.flatMap(AWSRegion.fromAvailabilityZone) ?? regionFallback else {
+            throw location.invalid("cannot tell the instance's region: Placement.AvailabilityZone is missing or not a zone name; pass --region")
+        }
+        let place = Place(account: account, region: region)
+        let snapshotId = try snapshot(for: place, counts: &counts)
+        touchedPlaces.insert(place)
+        var warning: String?
+        let alreadyInRun = !state.snapshots[place]!.instanceIds.insert(instanceId).inserted
+        if alreadyInRun {
+            warning = "\(location.file): instance \(instanceId) was already read in this run; the later copy is kept"
+        }
+        if alreadyInRun || state.snapshots[place]!.replacesEarlierRows {
+            for delete in deleteChildren {
+                delete.statement.bind(delete.instanceId, instanceId)
+                try delete.statement.execute()
+            }
+        }
+        try tape.withStableBytes { view in
+            try instances.write(view, f, instanceId: instanceId, account: account, region: region, zone: zone, reservationId: reservationId,
+                                snapshotId: snapshotId, importId: importId)
+            counts.add("ec2_instances")
+            for tag in f.tags where tape.kind(tag.key) == .string || tape.kind(tag.key) == .escapedString {
+                try tags.write(view, instanceId: instanceId, first: tag.key, second: tag.value, emptySecondIsText: true)
+                counts.add("ec2_instance_tags")
+            }
+            for group in f.securityGroups where tape.isNonEmptyString(group.id) {
+                try securityGroups.write(view, instanceId: instanceId, first: group.id, second: group.name, emptySecondIsText: true)
+                counts.add("ec2_instance_security_groups")
+            }
+            for interface in f.interfaces {
+                guard tape.isNonEmptyString(interface.id) else { continue }
+                try interfaces.write(view, interface, instanceId: instanceId)
+                counts.add("ec2_network_interfaces")
+                for address in interface.addresses where tape.isNonEmptyString(address.ip) {
+                    try addresses.write(view, interfaceId: interface.id, instanceId: instanceId, family: "ipv4", address: address.ip,
+                                        isPrimary: address.primary, publicIp: address.publicIp, dns: address.dns)
+                    counts.add("ec2_network_interface_ips")
+                }
+                for ip in interface.ipv6Addresses where tape.isNonEmptyString(ip) {
+                    try addresses.write(view, interfaceId: interface.id, instanceId: instanceId, family: "ipv6", address: ip,
+                                        isPrimary: false, publicIp: nil, dns: nil)
+                    counts.add("ec2_network_interface_ips")
+                }
+            }
+        }
+        return warning
+    }
+
+    /// Takes an empty snapshot of `place`: a listing with no instances retires every instance
+    /// the place had.
+    func recordEmptyListing(for place: Place, counts: inout RowCounts) throws {
+        _ = try snapshot(for: place, counts: &counts)
+        touchedPlaces.insert(place)
+    }
+
+    /// Notes that a file of the run listed `places`, and whether it was a last page (no
+    /// `NextToken`).
+    func notePages(of places: Set<Place>, isLastPage: Bool) {
+        guard isLastPage else { return }
+        for place in places { state.snapshots[place]?.hasLastPage = true }
+    }
+
+    /// Retires the instances each complete snapshot of the run no longer holds, and stores each
+    /// snapshot's instance count and completeness. Call once, at the end of the run; returns a
+    /// warning for each incomplete listing.
+    func finishRun() throws -> [String] {
+        var warnings: [String] = []
+        for (place, snapshot) in state.snapshots.sorted(by: { $0.value.id < $1.value.id }) {
+            if snapshot.hasLastPage && snapshot.replacesEarlierRows {
+                try db.execute(sql: """
+                    UPDATE ec2_instances SET is_current = 0
+                    WHERE account_id = ? AND region = ? AND is_current = 1 AND snapshot_id != ?
+                    """, arguments: [place.account, place.region, snapshot.id])
+            } else if !snapshot.hasLastPage {
+                let kept = try Int.fetchOne(db, sql: """
+                    SELECT count(*) FROM ec2_instances WHERE account_id = ? AND region = ? AND is_current = 1 AND snapshot_id != ?
+                    """, arguments: [place.account, place.region, snapshot.id]) ?? 0
+                warnings.append("the describe-instances listing of \(place.account) \(place.region) is incomplete (every page has a NextToken): "
+                                + "its \(snapshot.instanceIds.count) instances were added, and the \(kept) current instances it does not name were kept "
+                                + "as current; import every page of the listing in one run to replace them")
+            }
+            try db.execute(sql: "UPDATE ec2_snapshots SET instance_count = ?, is_complete = ? WHERE snapshot_id = ?",
+                           arguments: [snapshot.instanceIds.count, snapshot.hasLastPage, snapshot.id])
+        }
+        return warnings
+    }
+}

@@ -1,0 +1,118 @@
+import GRDB
+import GRDBSQLite
+import InvDBCore
+
+/// A statement GRDB prepares (and caches on its connection) that the import runs hundreds of
+/// thousands of times with values bound straight through SQLite's C API: GRDB's argument arrays
+/// allocate for every value, which the 100,000-instance loop measurably pays for. This is the one
+/// place invdb steps a statement itself; everything else goes through GRDB.
+///
+/// Parameters are named (`:instance_id`); their positions are looked up once.
+///
+/// ```swift
+/// let insert = try BulkStatement(db, sql: "INSERT INTO t(a, b) VALUES (:a, :b)")
+/// let a = try insert.parameter("a"), b = try insert.parameter("b")
+/// insert.bind(a, "x"); insert.bind(b, 1); try insert.execute()
+/// ```
+public final class BulkStatement {
+    /// A parameter's position.
+    public struct Parameter: Sendable {
+        fileprivate let index: Int32
+    }
+
+    private let statement: Statement
+    private let handle: OpaquePointer
+    private let connection: OpaquePointer
+
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+    private static let emptyText: UnsafePointer<CChar> = {
+        let pointer = UnsafeMutablePointer<CChar>.allocate(capacity: 1)
+        pointer.pointee = 0
+        return UnsafePointer(pointer)
+    }()
+
+    /// Prepares `sql` on the connection of `db` (use it only inside that transaction).
+    public init(_ db: Database, sql: String) throws {
+        statement = try db.cachedStatement(sql: sql)
+        handle = statement.sqliteStatement
+        guard let connection = db.sqliteConnection else {
+            throw DatabaseError(resultCode: .SQLITE_MISUSE, message: "database is closed", sql: sql)
+        }
+        self.connection = connection
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
+    }
+
+    /// The position of `:name`.
+    ///
+    /// - Throws: `DatabaseError` when the statement has no such parameter (a programming error).
+    public func parameter(_ name: String) throws -> Parameter {
+        let index = sqlite3_bind_parameter_index(handle, ":" + name)
+        guard index > 0 else {
+            throw DatabaseError(resultCode: .SQLITE_RANGE, message: "no parameter :\(name)", sql: statement.sql)
+        }
+        return Parameter(index: index)
+    }
+
+    /// Binds text, or NULL.
+    public func bind(_ parameter: Parameter, _ text: String?) {
+        guard var text else {
+            sqlite3_bind_null(handle, parameter.index)
+            return
+        }
+        text.withUTF8 { bytes in
+            _ = sqlite3_bind_text(handle, parameter.index, bytes.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) } ?? Self.emptyText,
+                                  Int32(bytes.count), Self.transient)
+        }
+    }
+
+    /// Binds an integer, or NULL.
+    public func bind(_ parameter: Parameter, _ number: Int?) {
+        if let number { sqlite3_bind_int64(handle, parameter.index, Int64(number)) } else { sqlite3_bind_null(handle, parameter.index) }
+    }
+
+    /// Binds a boolean stored as 0 or 1.
+    public func bind(_ parameter: Parameter, _ flag: Bool) {
+        sqlite3_bind_int64(handle, parameter.index, flag ? 1 : 0)
+    }
+
+    /// Binds UTF-8 bytes as text without copying them: they must stay in place until `execute()`
+    /// returns.
+    public func bind(_ parameter: Parameter, unownedText bytes: UnsafeBufferPointer<UInt8>) {
+        _ = sqlite3_bind_text(handle, parameter.index, bytes.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) } ?? Self.emptyText,
+                              Int32(bytes.count), nil)
+    }
+
+    /// Binds NULL.
+    public func bindNull(_ parameter: Parameter) {
+        sqlite3_bind_null(handle, parameter.index)
+    }
+
+    /// Runs the statement with the values bound, then clears them for the next row.
+    public func execute() throws {
+        defer {
+            sqlite3_reset(handle)
+            sqlite3_clear_bindings(handle)
+        }
+        let code = sqlite3_step(handle)
+        guard code == SQLITE_DONE || code == SQLITE_ROW else {
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(connection)), sql: statement.sql)
+        }
+    }
+
+    /// Runs a query expected to return one integer (or none).
+    public func fetchInt() throws -> Int? {
+        defer {
+            sqlite3_reset(handle)
+            sqlite3_clear_bindings(handle)
+        }
+        let code = sqlite3_step(handle)
+        if code == SQLITE_ROW {
+            return sqlite3_column_type(handle, 0) == SQLITE_NULL ? nil : Int(sqlite3_column_int64(handle, 0))
+        }
+        guard code == SQLITE_DONE else {
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(connection)), sql: statement.sql)
+        }
+        return nil
+    }
+}

@@ -1,0 +1,154 @@
+import Foundation
+import XCTest
+@testable import InvDBCore
+@testable import InvDBJSON
+@testable import InvDBDetect
+@testable import InvDBStore
+@testable import InvDBImport
+@testable import InvDBScan
+@testable import InvDBChecks
+@testable import InvDBRender
+@testable import InvDBReport
+
+/// Several recorded runs with imports in between, on the moto samples: new, resolved,
+/// still-failing, waived and expired results are each reported, and the same database and
+/// clock give the same bytes.
+final class ReportTests: XCTestCase {
+    private let tricky = "i-ad5ace065e3ebea11"      // no profile: alarm in every run
+    private let web2 = "i-6d367f45f32bb65b7"        // no profile; gone from the later listing
+    private let batch1 = "i-ed0d6a27d1dbf92d8"      // empty profile: alarm in every run
+
+    private func date(_ text: String) -> Date { Clock.parse(text)! }
+
+    private func benchmark() throws -> Benchmark {
+        var benchmark = try BenchmarkCatalog(directory: TestSupport.root.appendingPathComponent("Queries")).resolve("cis-1.18")
+        benchmark.checks = benchmark.checks.filter { ["ec2_instance_iam_profile_attached", "ec2_instance_profile_has_role"].contains($0.id) }
+        return benchmark
+    }
+
+    /// A report run and what it wrote.
+    struct Written {
+        var report: ReportBuilder.Report
+        var markdown: String
+        var json: String
+        var summary: CheckRunSummary { report.summary }
+        /// The changes since the previous run, in full.
+        var diff: [RunChange: [RunChangeItem]]
+    }
+
+    /// Runs the report into a temporary folder and reads back what it wrote.
+    private func report(_ builder: ReportBuilder, _ when: String, into folder: String? = nil, database: InvDatabase) throws -> Written {
+        let folder = try folder ?? TestSupport.temporaryDirectory().path
+        let report = try builder.run(try benchmark(), now: date(when), writingTo: folder)
+        let previous = try RunHistory.runs(database).last { $0.id < report.runId }?.id
+        return Written(report: report,
+                       markdown: try String(contentsOfFile: folder + "/" + report.baseName + ".md", encoding: .utf8),
+                       json: try String(contentsOfFile: folder + "/" + report.baseName + ".json", encoding: .utf8),
+                       diff: try TestSupport.changes(from: previous, to: report.runId, database: database))
+    }
+
+    private func importAt(_ paths: [String], _ when: String, into database: InvDatabase) throws {
+        var options = ImportOptions()
+        options.now = { [date = date(when)] in date }
+        _ = try Importer(database: database, options: options).run(paths: paths)
+    }
+
+    func testNewResolvedStillFailingWaivedAndExpired() throws {
+        let database = try TestSupport.database()
+        try importAt([TestSupport.path("Samples/aws/us-east-1"), TestSupport.path("Samples/aws/iam")], "2026-11-20T06:00:00Z", into: database)
+        let builder = ReportBuilder(database: database)
+        let first = try report(builder, "2026-11-20T07:00:00Z", database: database)
+        XCTAssertEqual(Set((first.diff[.new] ?? []).map(\.resource)), [tricky, web2, batch1, "i-ef9c72ff2c5dded2c"])
+        XCTAssertTrue((first.diff[.resolved] ?? []).isEmpty && (first.diff[.stillFailing] ?? []).isEmpty)
+
+        // Next day: web-2 is gone from the listing; the tricky instance is waived until the 22nd.
+        try importAt([TestSupport.path("Tests/Fixtures/aws/later/us-east-1-describe-instances.json")], "2026-11-21T06:00:00Z", into: database)
+        _ = try WaiverStore.add(database, checkId: "ec2_instance_iam_profile_attached", resource: tricky, reason: "kiosk without AWS calls",
+                                owner: "alice", expires: "2026-11-22", now: date("2026-11-21T06:30:00Z"))
+        let second = try report(builder, "2026-11-21T07:00:00Z", database: database)
+        XCTAssertTrue((second.diff[.new] ?? []).isEmpty)
+        XCTAssertEqual(Set((second.diff[.resolved] ?? []).map(\.resource)), [web2, tricky])
+        XCTAssertEqual((second.diff[.resolved] ?? []).first { $0.resource == tricky }?.status, "waived")
+        XCTAssertEqual((second.diff[.stillFailing] ?? []).first { $0.resource == batch1 }?.failingSince, "2026-11-20T07:00:00Z")
+        XCTAssertEqual(second.summary.counts[.waived], 1)
+        XCTAssertTrue(second.markdown.contains("| ec2\\_instance\\_iam\\_profile\\_attached | \(tricky) | alice | kiosk without AWS calls | 2026-11-22 | active |"),
+                      second.markdown)
+
+        // The waiver expires: the result fails again, and the report says why.
+        let third = try report(builder, "2026-11-25T07:00:00Z", database: database)
+        XCTAssertEqual((third.diff[.new] ?? []).map(\.resource), [tricky])
+        XCTAssertEqual(third.summary.counts[.waived] ?? 0, 0)
+        XCTAssertTrue(third.markdown.contains("| 2026-11-22 | **EXPIRED**: failing again |"), third.markdown)
+        XCTAssertEqual((third.diff[.stillFailing] ?? []).first { $0.resource == batch1 }?.failingSince, "2026-11-20T07:00:00Z")
+
+        XCTAssertEqual(try RunHistory.runs(database).map(\.id), [1, 2, 3])
+        let diff = try TestSupport.changes(from: 1, to: 3, database: database)
+        XCTAssertEqual(diff[.resolved]?.map(\.resource), [web2])
+    }
+
+    func testSameDatabaseAndClockGiveTheSameBytes() throws {
+        let database = try TestSupport.database()
+        try importAt([TestSupport.samples], "2026-11-20T06:00:00Z", into: database)
+        _ = try report(ReportBuilder(database: database), "2026-11-20T07:00:00Z", database: database)
+        // Two copies of the same database, the same clock: the same report, byte for byte.
+        try database.checkpoint()
+        let folder = try TestSupport.temporaryDirectory()
+        var reports: [Written] = []
+        for name in ["a.sqlite", "b.sqlite"] {
+            let copy = folder.appendingPathComponent(name).path
+            try FileManager.default.copyItem(atPath: database.path, toPath: copy)
+            let store = try InvDatabase.open(path: copy, migrations: try TestSupport.migrations(), access: .write)
+            reports.append(try report(ReportBuilder(database: store), "2026-11-21T07:00:00Z", database: store))
+        }
+        XCTAssertEqual(reports[0].markdown, reports[1].markdown)
+        XCTAssertEqual(reports[0].json, reports[1].json)
+        XCTAssertEqual(reports[0].report.baseName, "cis-1.18-20261121T070000Z")
+        XCTAssertNoThrow(try JSONValue.parse(reports[0].json))
+    }
+
+    func testReportFilesAreWrittenWholeAndSortByTime() throws {
+        let database = try TestSupport.database()
+        try importAt([TestSupport.samples], "2026-11-20T06:00:00Z", into: database)
+        let out = try TestSupport.temporaryDirectory().appendingPathComponent("reports").path
+        for day in ["2026-11-20T07:00:00Z", "2026-11-21T07:00:00Z"] {
+            _ = try report(ReportBuilder(database: database), day, into: out, database: database)
+        }
+        let names = try FileManager.default.contentsOfDirectory(atPath: out).sorted()
+        XCTAssertEqual(names, ["cis-1.18-20261120T070000Z.csv", "cis-1.18-20261120T070000Z.json", "cis-1.18-20261120T070000Z.md",
+                               "cis-1.18-20261121T070000Z.csv", "cis-1.18-20261121T070000Z.json", "cis-1.18-20261121T070000Z.md", "latest.md"])
+        XCTAssertEqual(try String(contentsOfFile: out + "/latest.md", encoding: .utf8),
+                       try String(contentsOfFile: out + "/cis-1.18-20261121T070000Z.md", encoding: .utf8))
+    }
+
+    func testReportMarkdownIsSafeAndHasCharts() throws {
+        let database = try TestSupport.database()
+        try importAt([TestSupport.samples], "2026-11-20T06:00:00Z", into: database)
+        let builder = ReportBuilder(database: database)
+        _ = try report(builder, "2026-11-20T07:00:00Z", database: database)
+        let report = try report(builder, "2026-12-20T07:00:00Z", database: database)
+        XCTAssertFalse(report.markdown.contains("<script>"))
+        XCTAssertTrue(report.markdown.contains("```mermaid\npie showData\n    title Results of run 2\n"))
+        XCTAssertTrue(report.markdown.contains("xychart-beta"))
+        XCTAssertTrue(report.markdown.contains("> [!WARNING]"), "inputs a month old are flagged")
+        for line in report.markdown.split(separator: "\n") where line.hasPrefix("| i-") {
+            XCTAssertEqual(line.filter { $0 == "|" }.count, 7, String(line))
+        }
+    }
+
+    func testWaiversNeedReasonOwnerAndAFutureExpiry() throws {
+        let database = try TestSupport.database()
+        let now = date("2026-11-20T07:00:00Z")
+        XCTAssertThrowsError(try WaiverStore.add(database, checkId: "c", resource: "r", reason: " ", owner: "a", expires: "2026-12-01", now: now))
+        XCTAssertThrowsError(try WaiverStore.add(database, checkId: "c", resource: "r", reason: "x", owner: "", expires: "2026-12-01", now: now))
+        XCTAssertThrowsError(try WaiverStore.add(database, checkId: "c", resource: "r", reason: "x", owner: "a", expires: "soon", now: now))
+        XCTAssertThrowsError(try WaiverStore.add(database, checkId: "c", resource: "r", reason: "x", owner: "a", expires: "2026-11-19", now: now))
+        let waiver = try WaiverStore.add(database, checkId: "c", resource: "r", reason: "x", owner: "a", expires: "2026-11-20", now: now)
+        XCTAssertTrue(waiver.isActive(on: "2026-11-20"))
+        XCTAssertFalse(waiver.isActive(on: "2026-11-21"))
+        // Waivers survive re-imports.
+        try importAt([TestSupport.samples], "2026-11-20T08:00:00Z", into: database)
+        XCTAssertEqual(try WaiverStore.all(database).count, 1)
+        XCTAssertTrue(try WaiverStore.remove(database, id: waiver.id))
+        XCTAssertFalse(try WaiverStore.remove(database, id: waiver.id))
+    }
+}
