@@ -9,7 +9,6 @@ import PackageDescription
 //                     └──────────── InvDBStore ─────────────┴─ InvDBCore
 //
 // A lower layer never imports a higher one.
-let strict: [SwiftSetting] = []
 
 let package = Package(
     name: "invdb",
@@ -26,37 +25,35 @@ let package = Package(
         .systemLibrary(name: "CYAML", providers: [.apt(["libyaml-dev"])]),
         .target(name: "CSQLiteHardening", linkerSettings: [.linkedLibrary("sqlite3")]),
         // Statuses, cells, result rows and columns; errors, safe message text, the clock, files.
-        .target(name: "InvDBCore", swiftSettings: strict),
+        .target(name: "InvDBCore"),
         // The streaming JSON reader (onto flat tapes) and JSON values.
-        .target(name: "InvDBJSON", dependencies: ["InvDBCore", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: strict),
+        .target(name: "InvDBJSON", dependencies: ["InvDBCore", .product(name: "Crypto", package: "swift-crypto")]),
         // Finding credentials: the detector, the scrubber, user-data decoding, fingerprints.
         .target(name: "InvDBDetect", dependencies: ["InvDBCore", "InvDBJSON", "CZlib", "CYAML",
-                                                    .product(name: "Crypto", package: "swift-crypto")], swiftSettings: strict),
+                                                    .product(name: "Crypto", package: "swift-crypto")]),
         // The one way into SQLite: opening, migrations, transactions, hardened read connections.
         .target(name: "InvDBStore", dependencies: ["InvDBCore", "CSQLiteHardening", .product(name: "GRDB", package: "GRDB.swift"),
-                                                   .product(name: "GRDBSQLite", package: "GRDB.swift")], swiftSettings: strict),
+                                                   .product(name: "GRDBSQLite", package: "GRDB.swift")]),
         // Reading every input kind into the tables.
         .target(name: "InvDBImport", dependencies: ["InvDBCore", "InvDBJSON", "InvDBDetect", "InvDBStore",
                                                     .product(name: "GRDB", package: "GRDB.swift"),
-                                                    .product(name: "GRDBSQLite", package: "GRDB.swift")], swiftSettings: strict),
+                                                    .product(name: "GRDBSQLite", package: "GRDB.swift")]),
         // invdb scan: files collected from hosts.
         .target(name: "InvDBScan", dependencies: ["InvDBCore", "InvDBDetect", "InvDBImport", "InvDBStore",
                                                   .product(name: "GRDB", package: "GRDB.swift"),
-                                                  .product(name: "Crypto", package: "swift-crypto")], swiftSettings: strict),
+                                                  .product(name: "Crypto", package: "swift-crypto")]),
         // Saved checks and the one streaming results pipeline.
-        .target(name: "InvDBChecks", dependencies: ["InvDBCore", "InvDBStore", .product(name: "GRDBSQLite", package: "GRDB.swift")],
-                swiftSettings: strict),
+        .target(name: "InvDBChecks", dependencies: ["InvDBCore", "InvDBStore", .product(name: "GRDBSQLite", package: "GRDB.swift")]),
         // Output formats, one file each, as consumers of the pipeline.
-        .target(name: "InvDBRender", dependencies: ["InvDBCore", "InvDBJSON", "InvDBChecks"], swiftSettings: strict),
+        .target(name: "InvDBRender", dependencies: ["InvDBCore", "InvDBJSON", "InvDBChecks"]),
         // Run history, waivers and scheduled reports.
         .target(name: "InvDBReport", dependencies: ["InvDBCore", "InvDBStore", "InvDBChecks", "InvDBRender",
-                                                    .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict),
+                                                    .product(name: "GRDB", package: "GRDB.swift")]),
         .executableTarget(
             name: "invdb",
             dependencies: ["InvDBCore", "InvDBJSON", "InvDBStore", "InvDBImport", "InvDBScan", "InvDBChecks", "InvDBRender", "InvDBReport",
                            .product(name: "GRDB", package: "GRDB.swift"),
-                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
-            swiftSettings: strict),
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(
             name: "InvDBTests",
             dependencies: ["InvDBCore", "InvDBJSON", "InvDBDetect", "InvDBStore", "InvDBImport", "InvDBScan", "InvDBChecks",
@@ -67,5 +64,5 @@ let package = Package(
             dependencies: ["invdb"]
         ),
     ],
-    swiftLanguageModes: [.v5]
+    swiftLanguageModes: [.v6]
 )

@@ -27,7 +27,7 @@ public enum FileTree {
     }
 
     /// Lists a folder; tests replace it to simulate a folder that cannot be read (as root,
-    /// permissions do not stop `opendir`).
+    /// permissions do not stop `opendir`). Only tests write it, before any listing runs.
     nonisolated(unsafe) static var openDirectory: (String) -> OpaquePointer? = { opendir($0) }
 
     /// Calls `visit` with every entry below `root` (recursively, going into folders; each

@@ -8,8 +8,8 @@ public enum Gzip {
     public static let tooLarge = DecodeError("gzip data inflates past its size limit (a decompression bomb?)")
 
     /// True when `bytes` start with the gzip magic number.
-    public static func isCompressed(_ bytes: [UInt8]) -> Bool {
-        bytes.count >= 2 && bytes[0] == 0x1F && bytes[1] == 0x8B
+    public static func isCompressed<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> Bool {
+        bytes.starts(with: [0x1F, 0x8B])
     }
 
     /// Decompresses gzip data, refusing to produce more than `limit` bytes (a decompression bomb

@@ -42,7 +42,7 @@ package final class CredentialWriter {
             "place": place.rawValue, "status": status.rawValue, "detail": detail.map(CredentialScrubber.scrubbed),
             "scanner": scanner.rawValue, "import_id": importId,
         ])
-        counts.add("credential_sources")
+        counts.add(.credentialSources)
         return Int(db.lastInsertedRowID)
     }
 
@@ -56,7 +56,7 @@ package final class CredentialWriter {
             "fingerprint": redactor.fingerprint(credential.value), "preview": CredentialRedactor.preview(credential),
             "is_example": credential.isExample, "place": place.rawValue, "scanner": scanner.rawValue,
         ])
-        counts.add("credential_findings")
+        counts.add(.credentialFindings)
     }
 
     /// Records a finding whose secret the scanner kept only as its own hash (detect-secrets).
@@ -69,6 +69,6 @@ package final class CredentialWriter {
             "preview": "(\(scanner.rawValue) keeps only a hash: \(hash.map { String($0.prefix(8)) + "…" } ?? "none"))",
             "is_example": false, "place": place.rawValue, "scanner": scanner.rawValue,
         ])
-        counts.add("credential_findings")
+        counts.add(.credentialFindings)
     }
 }

@@ -62,13 +62,17 @@ final class DescribeInstancesImporter: DocumentImporter {
         let queue = BoundedQueue<Item>(capacity: 512)
         let finished = DispatchSemaphore(value: 0)
         let path = file.path
+        // The reader and the scrubber move to the producer thread: this thread does not touch
+        // them again until the producer has signalled `finished`.
+        nonisolated(unsafe) let reader = reader
+        nonisolated(unsafe) let scrubber = file.scrubber
         let producer = Thread {
             do {
                 try reader.beginArray()
                 var index = 0
                 while try reader.nextElement() {
                     let reservation = try Self.parseReservation(reader: reader, file: path, jsonPath: "$.Reservations[\(index)]",
-                                                                 scrubber: file.scrubber)
+                                                                 scrubber: scrubber)
                     guard queue.push(.reservation(reservation)) else { break }
                     index += 1
                 }

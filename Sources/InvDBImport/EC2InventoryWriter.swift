@@ -75,7 +75,7 @@ final class EC2InventoryWriter {
         try db.execute(sql: "INSERT INTO ec2_snapshots(run_id, account_id, region) VALUES (:run, :account, :region)",
                        arguments: ["run": runId, "account": place.account, "region": place.region])
         let id = Int(db.lastInsertedRowID)
-        counts.add("ec2_snapshots")
+        counts.add(.ec2Snapshots)
         let hadRows = try Bool.fetchOne(db, sql: """
             SELECT EXISTS(SELECT 1 FROM ec2_instances WHERE is_current IN (0, 1) AND account_id = :account AND region = :region)
             """, arguments: ["account": place.account, "region": place.region]) ?? false
@@ -113,28 +113,28 @@ final class EC2InventoryWriter {
         try tape.withStableBytes { view in
             try instances.write(view, f, instanceId: instanceId, account: account, region: region, zone: zone, reservationId: reservationId,
                                 snapshotId: snapshotId, importId: importId)
-            counts.add("ec2_instances")
+            counts.add(.ec2Instances)
             for tag in f.tags where tape.kind(tag.key) == .string || tape.kind(tag.key) == .escapedString {
                 try tags.write(view, instanceId: instanceId, first: tag.key, second: tag.value, emptySecondIsText: true)
-                counts.add("ec2_instance_tags")
+                counts.add(.ec2InstanceTags)
             }
             for group in f.securityGroups where tape.isNonEmptyString(group.id) {
                 try securityGroups.write(view, instanceId: instanceId, first: group.id, second: group.name, emptySecondIsText: true)
-                counts.add("ec2_instance_security_groups")
+                counts.add(.ec2InstanceSecurityGroups)
             }
             for interface in f.interfaces {
                 guard tape.isNonEmptyString(interface.id) else { continue }
                 try interfaces.write(view, interface, instanceId: instanceId)
-                counts.add("ec2_network_interfaces")
+                counts.add(.ec2NetworkInterfaces)
                 for address in interface.addresses where tape.isNonEmptyString(address.ip) {
                     try addresses.write(view, interfaceId: interface.id, instanceId: instanceId, family: "ipv4", address: address.ip,
                                         isPrimary: address.primary, publicIp: address.publicIp, dns: address.dns)
-                    counts.add("ec2_network_interface_ips")
+                    counts.add(.ec2NetworkInterfaceIps)
                 }
                 for ip in interface.ipv6Addresses where tape.isNonEmptyString(ip) {
                     try addresses.write(view, interfaceId: interface.id, instanceId: instanceId, family: "ipv6", address: ip,
                                         isPrimary: false, publicIp: nil, dns: nil)
-                    counts.add("ec2_network_interface_ips")
+                    counts.add(.ec2NetworkInterfaceIps)
                 }
             }
         }

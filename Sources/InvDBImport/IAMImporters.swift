@@ -78,7 +78,7 @@ final class CallerIdentityImporter: DocumentImporter {
         }
         try file.run.db.execute(sql: "INSERT OR REPLACE INTO sts_caller_identities(account_id, arn, user_id, import_id) VALUES (?, ?, ?, ?)",
                                 arguments: [account, arn, fields["UserId"], file.importId])
-        file.counts.add("sts_caller_identities")
+        file.counts.add(.stsCallerIdentities)
         file.noteOrigin(account: account)
     }
 }

@@ -18,7 +18,7 @@ final class UsersImporter: DocumentImporter {
             guard let account = ARN(arn)?.account, !account.isEmpty else { throw location.invalid("Arn '\(SafeText.quote(arn, limit: 100))' is not an IAM ARN") }
             try upsert.execute(arguments: [arn, account, try location.requiredString(user, "UserName"), try location.optionalString(user, "UserId"),
                                            try location.optionalString(user, "CreateDate"), file.importId])
-            file.counts.add("iam_users", key: arn)
+            file.counts.add(.iamUsers, key: arn)
             file.noteOrigin(account: account)
         }
     }
@@ -41,7 +41,7 @@ final class AccessKeysImporter: DocumentImporter {
             try upsert.execute(arguments: [keyId, file.run.options.account, try location.requiredString(metadata, "UserName"),
                                            try location.requiredString(metadata, "Status"), try location.optionalString(metadata, "CreateDate"),
                                            file.importId, AWSAccessKey.accountId(fromKeyId: keyId)])
-            file.counts.add("iam_access_keys", key: keyId)
+            file.counts.add(.iamAccessKeys, key: keyId)
         }
     }
 
@@ -138,7 +138,7 @@ enum CredentialReportCSV {
                                                value(row[columns.rotated]), value(row[columns.usedDate]),
                                                value(row[columns.usedRegion]), value(row[columns.usedService]),
                                                generatedAt, file.importId])
-                file.counts.add("iam_credential_report", key: row[arn] + " \(slot + 1)")
+                file.counts.add(.iamCredentialReport, key: row[arn] + " \(slot + 1)")
             }
             file.noteOrigin(account: account)
         }

@@ -48,14 +48,14 @@ final class IAMWriter {
             "profile_id": try location.optionalString(profile, "InstanceProfileId"), "path": try location.optionalString(profile, "Path"),
             "create_date": try location.optionalString(profile, "CreateDate"), "import_id": importId,
         ])
-        counts.add("iam_instance_profiles", key: arn)
+        counts.add(.iamInstanceProfiles, key: arn)
         try db.cachedStatement(sql: "DELETE FROM iam_instance_profile_roles WHERE profile_arn = ?").execute(arguments: [arn])
         for (index, role) in try location.optionalArray(profile, "Roles").enumerated() {
             let roleLocation = location.appending(".Roles[\(index)]")
             let roleArn = try writeRole(role, importId: importId, location: roleLocation, counts: &counts)
             try db.cachedStatement(sql: "INSERT OR REPLACE INTO iam_instance_profile_roles(profile_arn, role_arn, role_name) VALUES (?, ?, ?)")
                 .execute(arguments: [arn, roleArn, try roleLocation.requiredString(role, "RoleName")])
-            counts.add("iam_instance_profile_roles", key: arn + " " + roleArn)
+            counts.add(.iamInstanceProfileRoles, key: arn + " " + roleArn)
         }
         return account
     }
@@ -76,7 +76,7 @@ final class IAMWriter {
             "max_session_duration": try location.optionalInt(role, "MaxSessionDuration"),
             "trust_policy": policy?.minifiedJSON, "trusts_ec2": TrustPolicy.trustsEC2(policy), "import_id": importId,
         ])
-        counts.add("iam_roles", key: arn)
+        counts.add(.iamRoles, key: arn)
         return arn
     }
 
@@ -90,14 +90,14 @@ final class IAMWriter {
             try db.cachedStatement(sql: Self.insertRolePolicy).execute(arguments: [
                 "role_arn": roleArn, "policy_type": "attached", "policy_name": name, "policy_arn": try location.optionalString(policy, "PolicyArn"),
             ])
-            counts.add("iam_role_policies", key: "\(roleArn) attached \(name)")
+            counts.add(.iamRolePolicies, key: "\(roleArn) attached \(name)")
         }
         for policy in try location.optionalArray(detail, "RolePolicyList") {
             guard let name = try location.optionalString(policy, "PolicyName"), !name.isEmpty else { continue }
             try db.cachedStatement(sql: Self.insertRolePolicy).execute(arguments: [
                 "role_arn": roleArn, "policy_type": "inline", "policy_name": name, "policy_arn": nil,
             ])
-            counts.add("iam_role_policies", key: "\(roleArn) inline \(name)")
+            counts.add(.iamRolePolicies, key: "\(roleArn) inline \(name)")
         }
         for (index, profile) in try location.optionalArray(detail, "InstanceProfileList").enumerated() {
             try writeProfile(profile, importId: importId, location: location.appending(".InstanceProfileList[\(index)]"), counts: &counts)

@@ -20,9 +20,9 @@ public enum ImportSummaryText {
                      + " (\(skipped.count) skipped, \(summary.failures.count) failed)"]
         let totals = summary.totals.byTable
         if !totals.isEmpty {
-            let width = totals.keys.map(\.count).max() ?? 0
+            let width = totals.keys.map(\.rawValue.count).max() ?? 0
             for table in totals.keys.sorted() {
-                lines.append("  " + table.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + String(totals[table]!))
+                lines.append("  " + table.rawValue.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + String(totals[table]!))
             }
         }
         for (path, reason) in skipped {

@@ -231,7 +231,7 @@ public final class Importer {
         if prefix.isEmpty {
             throw InputError(.notJSON, file: name, message: "the file is empty")
         }
-        if prefix.starts(with: [0x1F, 0x8B]) {
+        if Gzip.isCompressed(prefix) {
             throw InputError(.notJSON, file: name, line: 1, column: 1, message: "gzip-compressed data, not JSON; decompress it first (gunzip)")
         }
         if let nul = prefix.firstIndex(of: 0) {

@@ -24,7 +24,7 @@ final class ProfileAssociationsImporter: DocumentImporter {
                                            profileArn, try profile.flatMap { try location.optionalString($0, "Id") },
                                            try location.optionalString(association, "State"), account, file.run.options.region,
                                            file.importId])
-            file.counts.add("ec2_instance_profile_associations")
+            file.counts.add(.ec2InstanceProfileAssociations)
             file.noteOrigin(account: account, region: file.run.options.region)
         }
     }

@@ -3,22 +3,45 @@ import InvDBDetect
 import InvDBJSON
 import InvDBStore
 
+/// The tables an import writes, as row counts name them (the raw value is the table's name).
+public enum StoredTable: String, CaseIterable, Sendable, Comparable {
+    case credentialFindings = "credential_findings"
+    case credentialSources = "credential_sources"
+    case ec2InstanceProfileAssociations = "ec2_instance_profile_associations"
+    case ec2InstanceSecurityGroups = "ec2_instance_security_groups"
+    case ec2InstanceTags = "ec2_instance_tags"
+    case ec2Instances = "ec2_instances"
+    case ec2NetworkInterfaceIps = "ec2_network_interface_ips"
+    case ec2NetworkInterfaces = "ec2_network_interfaces"
+    case ec2Snapshots = "ec2_snapshots"
+    case iamAccessKeys = "iam_access_keys"
+    case iamCredentialReport = "iam_credential_report"
+    case iamInstanceProfileRoles = "iam_instance_profile_roles"
+    case iamInstanceProfiles = "iam_instance_profiles"
+    case iamRolePolicies = "iam_role_policies"
+    case iamRoles = "iam_roles"
+    case iamUsers = "iam_users"
+    case stsCallerIdentities = "sts_caller_identities"
+
+    public static func < (lhs: StoredTable, rhs: StoredTable) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
 /// Rows stored per table while importing one file (or a whole run). Rows keyed by an identity
 /// (an ARN, a key id) are counted once however often the input repeats them, so the summary says
 /// what is stored, not how many times it was written.
 public struct RowCounts: Sendable, Equatable {
-    private var unkeyed: [String: Int] = [:]
-    private var keyed: [String: Set<String>] = [:]
+    private var unkeyed: [StoredTable: Int] = [:]
+    private var keyed: [StoredTable: Set<String>] = [:]
 
     public init() {}
 
     /// Counts `count` more rows stored in `table`.
-    public mutating func add(_ table: String, _ count: Int = 1) {
+    public mutating func add(_ table: StoredTable, _ count: Int = 1) {
         unkeyed[table, default: 0] += count
     }
 
     /// Counts the row of `table` whose identity is `key`, once.
-    public mutating func add(_ table: String, key: String) {
+    public mutating func add(_ table: StoredTable, key: String) {
         keyed[table, default: []].insert(key)
     }
 
@@ -29,7 +52,7 @@ public struct RowCounts: Sendable, Equatable {
     }
 
     /// Rows per table.
-    public var byTable: [String: Int] {
+    public var byTable: [StoredTable: Int] {
         var counts = unkeyed
         for (table, keys) in keyed { counts[table, default: 0] += keys.count }
         return counts
@@ -38,6 +61,6 @@ public struct RowCounts: Sendable, Equatable {
     /// The counts as a JSON object with sorted keys, for `imports.row_counts`.
     public var json: String {
         let counts = byTable
-        return "{" + counts.keys.sorted().map { "\(jsonStringLiteral($0)):\(counts[$0]!)" }.joined(separator: ",") + "}"
+        return "{" + counts.keys.sorted().map { "\(JSONString.literal($0.rawValue)):\(counts[$0]!)" }.joined(separator: ",") + "}"
     }
 }

@@ -50,9 +50,9 @@ public struct JSONTape {
 
     /// Appends a string value (a scrubber's replacement), escaped as JSON requires.
     mutating func appendString(_ text: String) {
-        var literal = ""
-        JSONValue.writeString(text, to: &literal)
-        let escaped = literal.utf8.dropFirst().dropLast()
+        var literal: [UInt8] = []
+        JSONString.write(text, into: &literal)
+        let escaped = literal.dropFirst().dropLast()
         let hasEscapes = escaped.contains(UInt8(ascii: "\\"))
         bytes.append(UInt8(ascii: "\""))
         let start = bytes.count

@@ -111,44 +111,10 @@ public struct OutputBytes {
 
     // MARK: - Escaping for each format
 
-    /// Appends `text` as a JSON string literal. Control characters (C0 and C1) and the Unicode
-    /// characters that reorder or hide text (bidi overrides, isolates, marks) are written as
-    /// `\uXXXX` escapes: lossless, and inert in any viewer.
+    /// Appends `text` as a JSON string literal (`JSONString.write`: control and bidi characters
+    /// become `\uXXXX` escapes).
     public mutating func appendJSONString(_ text: UnsafeBufferPointer<UInt8>) {
-        append(byte: UInt8(ascii: "\""))
-        var runStart = 0
-        var index = 0
-        let hex = Array("0123456789abcdef".utf8)
-        while index < text.count {
-            let byte = text[index]
-            let unsafeLength = byte >= 0xC2 ? UnsafeUnicode.length(text, at: index) : 0
-            guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == 0x7F || unsafeLength > 0 else {
-                index += 1
-                continue
-            }
-            append(UnsafeBufferPointer(rebasing: text[runStart..<index]))
-            if unsafeLength > 0 {
-                let scalar = UnsafeUnicode.scalar(text, at: index, length: unsafeLength)
-                append("\\u")
-                for shift in [12, 8, 4, 0] { append(byte: hex[Int((scalar >> UInt32(shift)) & 15)]) }
-                index += unsafeLength
-                runStart = index
-                continue
-            }
-            switch byte {
-            case UInt8(ascii: "\""): append("\\\"")
-            case UInt8(ascii: "\\"): append("\\\\")
-            case 0x0A: append("\\n")
-            case 0x0D: append("\\r")
-            case 0x09: append("\\t")
-            default:
-                for escaped in [UInt8(ascii: "\\"), UInt8(ascii: "u"), 48, 48, hex[Int(byte >> 4)], hex[Int(byte & 15)]] { append(byte: escaped) }
-            }
-            index += 1
-            runStart = index
-        }
-        append(UnsafeBufferPointer(rebasing: text[runStart..<text.count]))
-        append(byte: UInt8(ascii: "\""))
+        JSONString.write(text, into: &self)
     }
 
     public mutating func appendJSONString(_ text: String) {
@@ -291,27 +257,4 @@ public struct OutputBytes {
     }
 }
 
-/// The characters no output may pass through as they are: C1 controls (U+0080–U+009F, which
-/// terminals obey like escape sequences) and the bidirectional controls that reorder or hide
-/// text (U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069).
-enum UnsafeUnicode {
-    /// The UTF-8 length of such a character at `index`, or 0.
-    @inline(__always)
-    static func length(_ text: UnsafeBufferPointer<UInt8>, at index: Int) -> Int {
-        let byte = text[index]
-        if byte == 0xC2, index + 1 < text.count, (0x80...0x9F).contains(text[index + 1]) { return 2 }
-        if byte == 0xD8, index + 1 < text.count, text[index + 1] == 0x9C { return 2 }
-        if byte == 0xE2, index + 2 < text.count {
-            let second = text[index + 1], third = text[index + 2]
-            if second == 0x80 && (third == 0x8E || third == 0x8F || (0xAA...0xAE).contains(third)) { return 3 }
-            if second == 0x81 && (0xA6...0xA9).contains(third) { return 3 }
-        }
-        return 0
-    }
-
-    /// The scalar value of the character of `length` bytes at `index`.
-    static func scalar(_ text: UnsafeBufferPointer<UInt8>, at index: Int, length: Int) -> UInt32 {
-        if length == 2 { return (UInt32(text[index] & 0x1F) << 6) | UInt32(text[index + 1] & 0x3F) }
-        return (UInt32(text[index] & 0x0F) << 12) | (UInt32(text[index + 1] & 0x3F) << 6) | UInt32(text[index + 2] & 0x3F)
-    }
-}
+extension OutputBytes: JSONByteOutput {}

@@ -25,7 +25,8 @@ public final class BulkStatement {
     private let connection: OpaquePointer
 
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
-    private static let emptyText: UnsafePointer<CChar> = {
+    // Never written after it is made: one NUL byte, shared by every thread.
+    nonisolated(unsafe) private static let emptyText: UnsafePointer<CChar> = {
         let pointer = UnsafeMutablePointer<CChar>.allocate(capacity: 1)
         pointer.pointee = 0
         return UnsafePointer(pointer)

@@ -51,15 +51,18 @@ enum InvdbProcess {
         DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: timer)
         if let stdin { input.fileHandleForWriting.write(stdin) }
         try input.fileHandleForWriting.close()
+        // Standard output is read on another thread while this one reads standard error, so
+        // neither pipe fills up; the box is read only after the group is done.
+        final class Box: @unchecked Sendable { var data = Data() }
         let group = DispatchGroup()
-        var out = Data(), err = Data()
+        let out = Box()
         group.enter()
-        DispatchQueue.global().async { out = output.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        err = errors.fileHandleForReading.readDataToEndOfFile()
+        DispatchQueue.global().async { out.data = output.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        let err = errors.fileHandleForReading.readDataToEndOfFile()
         group.wait()
         process.waitUntilExit()
         timer.cancel()
-        return Result(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
+        return Result(status: process.terminationStatus, stdout: String(decoding: out.data, as: UTF8.self),
                       stderr: String(decoding: err, as: UTF8.self), wasKilled: process.terminationReason == .uncaughtSignal)
     }
 }
