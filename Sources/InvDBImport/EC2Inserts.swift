@@ -2,8 +2,10 @@ import GRDB
 import InvDBJSON
 import InvDBStore
 
-/// The statements that write one instance and its child rows, with every column named: the hot
-/// loop of an import binds a tape's bytes to them without copies (`BulkStatement`).
+/// The statements that write one instance and stage its child rows, with every column named: the
+/// hot loop of an import binds a tape's bytes to them without copies (`BulkStatement`). Child rows
+/// go to append-only staging tables and reach their tables sorted at the end of the run
+/// (`EC2InventoryWriter.finishRun`).
 extension BulkStatement {
     /// Binds the string at `index` of a tape whose bytes stay in place until the statement has
     /// run (see `JSONTape.withStableBytes`): plain strings without a copy. NULL when absent, not a
@@ -93,17 +95,24 @@ struct InstanceInsert {
 /// A child row of two strings (a tag's key and value, a security group's id and name).
 struct ChildInsert {
     private let statement: BulkStatement
-    private let instanceId, first, second: BulkStatement.Parameter
+    private let instanceId, first, second, sequence: BulkStatement.Parameter
 
-    init(_ db: Database, sql: String) throws {
-        statement = try BulkStatement(db, sql: sql)
-        (instanceId, first, second) = (try statement.parameter("instance_id"), try statement.parameter("first"), try statement.parameter("second"))
+    /// Stages rows of `table` (`temp.staged_<table>`); `columns` names the instance id column
+    /// and the two values.
+    init(_ db: Database, table: String, columns: (String, String, String)) throws {
+        statement = try BulkStatement(db, sql: """
+            INSERT INTO temp.staged_\(table)(\(columns.0), \(columns.1), \(columns.2), seq) VALUES (:instance_id, :first, :second, :seq)
+            """)
+        (instanceId, first, second, sequence) = (try statement.parameter("instance_id"), try statement.parameter("first"),
+                                                 try statement.parameter("second"), try statement.parameter("seq"))
     }
 
     /// Writes the row; a second value that is absent or not a string is stored as `""` when
     /// `emptySecondIsText` (tags and group names are never NULL).
-    func write(_ view: JSONTape.StableBytes, instanceId id: String, first firstNode: Int?, second secondNode: Int?, emptySecondIsText: Bool) throws {
+    func write(_ view: JSONTape.StableBytes, instanceId id: String, sequence seq: Int, first firstNode: Int?, second secondNode: Int?,
+               emptySecondIsText: Bool) throws {
         statement.bind(instanceId, id)
+        statement.bind(sequence, seq)
         statement.bind(first, view, firstNode, emptyIsNull: false)
         let tape = view.tape
         if tape.kind(secondNode) == .string || tape.kind(secondNode) == .escapedString {
@@ -117,20 +126,21 @@ struct ChildInsert {
     }
 }
 
-/// `INSERT OR REPLACE INTO ec2_network_interfaces`.
+/// Stages a row of `ec2_network_interfaces`.
 struct InterfaceInsert {
     private let statement: BulkStatement
     private let interfaceId, instanceId, deviceIndex, attachmentId, status, subnetId, vpcId, macAddress, privateIp, publicIp, ownerId,
-                description: BulkStatement.Parameter
+                description, sequence: BulkStatement.Parameter
 
     init(_ db: Database) throws {
         statement = try BulkStatement(db, sql: """
-            INSERT OR REPLACE INTO ec2_network_interfaces(network_interface_id, instance_id, device_index, attachment_id, status,
-                subnet_id, vpc_id, mac_address, private_ip, public_ip, owner_id, description)
+            INSERT INTO temp.staged_ec2_network_interfaces(network_interface_id, instance_id, device_index, attachment_id, status,
+                subnet_id, vpc_id, mac_address, private_ip, public_ip, owner_id, description, seq)
             VALUES (:network_interface_id, :instance_id, :device_index, :attachment_id, :status, :subnet_id, :vpc_id, :mac_address,
-                :private_ip, :public_ip, :owner_id, :description)
+                :private_ip, :public_ip, :owner_id, :description, :seq)
             """)
         let s = statement
+        sequence = try s.parameter("seq")
         (interfaceId, instanceId, deviceIndex, attachmentId, status, subnetId) =
             (try s.parameter("network_interface_id"), try s.parameter("instance_id"), try s.parameter("device_index"),
              try s.parameter("attachment_id"), try s.parameter("status"), try s.parameter("subnet_id"))
@@ -139,8 +149,9 @@ struct InterfaceInsert {
              try s.parameter("owner_id"), try s.parameter("description"))
     }
 
-    func write(_ view: JSONTape.StableBytes, _ i: InstanceFields.Interface, instanceId id: String) throws {
+    func write(_ view: JSONTape.StableBytes, _ i: InstanceFields.Interface, instanceId id: String, sequence seq: Int) throws {
         let s = statement
+        s.bind(sequence, seq)
         s.bind(interfaceId, view, i.id)
         s.bind(instanceId, id)
         s.bind(deviceIndex, i.deviceIndex)
@@ -157,25 +168,28 @@ struct InterfaceInsert {
     }
 }
 
-/// `INSERT OR REPLACE INTO ec2_network_interface_ips`.
+/// Stages a row of `ec2_network_interface_ips`.
 struct AddressInsert {
     private let statement: BulkStatement
-    private let interfaceId, instanceId, family, address, isPrimary, publicIp, privateDns: BulkStatement.Parameter
+    private let interfaceId, instanceId, family, address, isPrimary, publicIp, privateDns, sequence: BulkStatement.Parameter
 
     init(_ db: Database) throws {
         statement = try BulkStatement(db, sql: """
-            INSERT OR REPLACE INTO ec2_network_interface_ips(network_interface_id, instance_id, family, address, is_primary, public_ip, private_dns)
-            VALUES (:network_interface_id, :instance_id, :family, :address, :is_primary, :public_ip, :private_dns)
+            INSERT INTO temp.staged_ec2_network_interface_ips(network_interface_id, instance_id, family, address, is_primary, public_ip,
+                private_dns, seq)
+            VALUES (:network_interface_id, :instance_id, :family, :address, :is_primary, :public_ip, :private_dns, :seq)
             """)
         let s = statement
+        sequence = try s.parameter("seq")
         (interfaceId, instanceId, family, address, isPrimary, publicIp, privateDns) =
             (try s.parameter("network_interface_id"), try s.parameter("instance_id"), try s.parameter("family"), try s.parameter("address"),
              try s.parameter("is_primary"), try s.parameter("public_ip"), try s.parameter("private_dns"))
     }
 
-    func write(_ view: JSONTape.StableBytes, interfaceId interface: Int?, instanceId id: String, family ipFamily: String, address ip: Int?,
-               isPrimary primary: Bool, publicIp publicNode: Int?, dns: Int?) throws {
+    func write(_ view: JSONTape.StableBytes, interfaceId interface: Int?, instanceId id: String, sequence seq: Int, family ipFamily: String,
+               address ip: Int?, isPrimary primary: Bool, publicIp publicNode: Int?, dns: Int?) throws {
         let s = statement
+        s.bind(sequence, seq)
         s.bind(interfaceId, view, interface)
         s.bind(instanceId, id)
         s.bind(family, ipFamily)

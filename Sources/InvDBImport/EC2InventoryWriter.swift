@@ -12,6 +12,12 @@ import InvDBStore
 /// One writer serves a whole run (snapshots span files). Its in-memory state is saved with
 /// `checkpoint()` before each file and put back with `restore(_:)` when that file's savepoint
 /// is rolled back.
+///
+/// Instances arrive in no particular order of their ids. Their rows are written at once (the
+/// table grows at its end), but their child rows (tags, groups, interfaces, addresses) are staged
+/// in append-only temporary tables and written sorted by instance at the end of the run: inserted
+/// one by one, they landed on random pages of four large B-trees, and once those outgrew the page
+/// cache every insert read and wrote pages (the cost grew faster than the fleet).
 final class EC2InventoryWriter {
     /// One account and region.
     struct Place: Hashable {
@@ -25,7 +31,6 @@ final class EC2InventoryWriter {
         /// False when the database held no instance of the place before this run: child rows
         /// then need no clean-up, the fast path of a first import.
         var replacesEarlierRows: Bool
-        var instanceIds: Set<String> = []
         /// Some page of the listing had no `NextToken`: the listing is complete.
         var hasLastPage = false
     }
@@ -33,7 +38,20 @@ final class EC2InventoryWriter {
     /// The writer's in-memory state, saved before each file.
     struct State {
         var snapshots: [Place: Snapshot] = [:]
+        /// Numbers the instance writes of the run; staged child rows carry the number of the
+        /// write they belong to, so that only the last copy of an instance read twice is kept.
+        var sequence = 0
     }
+
+    /// The child tables, as staged and merged: the table, its columns, and its key.
+    private static let childTables: [(table: String, columns: String, key: String)] = [
+        ("ec2_instance_tags", "instance_id, key, value", "instance_id, key"),
+        ("ec2_instance_security_groups", "instance_id, group_id, group_name", "instance_id, group_id"),
+        ("ec2_network_interfaces", "network_interface_id, instance_id, device_index, attachment_id, status, subnet_id, vpc_id, mac_address, "
+            + "private_ip, public_ip, owner_id, description", "instance_id, network_interface_id"),
+        ("ec2_network_interface_ips", "network_interface_id, instance_id, family, address, is_primary, public_ip, private_dns",
+         "instance_id, network_interface_id, address"),
+    ]
 
     private(set) var state = State()
 
@@ -46,22 +64,41 @@ final class EC2InventoryWriter {
     private let securityGroups: ChildInsert
     private let interfaces: InterfaceInsert
     private let addresses: AddressInsert
-    private let deleteChildren: [(statement: BulkStatement, instanceId: BulkStatement.Parameter)]
+    private let findInstance: BulkStatement
+    private let findInstanceId: BulkStatement.Parameter
+    private let stageRewritten: BulkStatement
+    private let stageRewrittenId: BulkStatement.Parameter
+    private let stageLatest: BulkStatement
+    private let stageLatestId, stageLatestSequence: BulkStatement.Parameter
 
     init(db: Database, runId: Int) throws {
         self.db = db
         self.runId = runId
-        instances = try InstanceInsert(db)
-        tags = try ChildInsert(db, sql: "INSERT OR REPLACE INTO ec2_instance_tags(instance_id, key, value) VALUES (:instance_id, :first, :second)")
-        securityGroups = try ChildInsert(db, sql: """
-            INSERT OR REPLACE INTO ec2_instance_security_groups(instance_id, group_id, group_name) VALUES (:instance_id, :first, :second)
+        try db.execute(sql: "PRAGMA temp.cache_size = -16384")
+        for child in Self.childTables {
+            try db.execute(sql: "CREATE TEMP TABLE IF NOT EXISTS staged_\(child.table)(\(child.columns), seq)")
+        }
+        try db.execute(sql: """
+            CREATE TEMP TABLE IF NOT EXISTS staged_rewritten(instance_id);
+            CREATE TEMP TABLE IF NOT EXISTS staged_latest(instance_id TEXT PRIMARY KEY, seq INTEGER) WITHOUT ROWID;
             """)
+        instances = try InstanceInsert(db)
+        tags = try ChildInsert(db, table: "ec2_instance_tags", columns: ("instance_id", "key", "value"))
+        securityGroups = try ChildInsert(db, table: "ec2_instance_security_groups", columns: ("instance_id", "group_id", "group_name"))
         interfaces = try InterfaceInsert(db)
         addresses = try AddressInsert(db)
-        deleteChildren = try ["ec2_instance_tags", "ec2_instance_security_groups", "ec2_network_interfaces", "ec2_network_interface_ips"].map {
-            let statement = try BulkStatement(db, sql: "DELETE FROM \($0) WHERE instance_id = :instance_id")
-            return (statement, try statement.parameter("instance_id"))
-        }
+        findInstance = try BulkStatement(db, sql: "SELECT coalesce(snapshot_id, 0) FROM ec2_instances WHERE instance_id = :instance_id")
+        findInstanceId = try findInstance.parameter("instance_id")
+        stageRewritten = try BulkStatement(db, sql: "INSERT INTO temp.staged_rewritten(instance_id) VALUES (:instance_id)")
+        stageRewrittenId = try stageRewritten.parameter("instance_id")
+        stageLatest = try BulkStatement(db, sql: "INSERT OR REPLACE INTO temp.staged_latest(instance_id, seq) VALUES (:instance_id, :seq)")
+        (stageLatestId, stageLatestSequence) = (try stageLatest.parameter("instance_id"), try stageLatest.parameter("seq"))
+        try clearStaging()
+    }
+
+    private func clearStaging() throws {
+        for child in Self.childTables { try db.execute(sql: "DELETE FROM temp.staged_\(child.table)") }
+        try db.execute(sql: "DELETE FROM temp.staged_rewritten; DELETE FROM temp.staged_latest")
     }
 
     func checkpoint() -> State { state }
@@ -100,14 +137,20 @@ final class EC2InventoryWriter {
         let snapshotId = try snapshot(for: place, counts: &counts)
         touchedPlaces.insert(place)
         var warning: String?
-        let alreadyInRun = !state.snapshots[place]!.instanceIds.insert(instanceId).inserted
-        if alreadyInRun {
-            warning = "\(location.file): instance \(instanceId) was already read in this run; the later copy is kept"
-        }
-        if alreadyInRun || state.snapshots[place]!.replacesEarlierRows {
-            for delete in deleteChildren {
-                delete.statement.bind(delete.instanceId, instanceId)
-                try delete.statement.execute()
+        state.sequence += 1
+        let sequence = state.sequence
+        // The row of the same instance, if any: from an earlier run (its child rows are replaced
+        // at the end of the run), or from this run (the later copy is kept).
+        findInstance.bind(findInstanceId, instanceId)
+        if let earlierSnapshot = try findInstance.fetchInt() {
+            if state.snapshots.values.contains(where: { $0.id == earlierSnapshot }) {
+                warning = "\(location.file): instance \(instanceId) was already read in this run; the later copy is kept"
+                stageLatest.bind(stageLatestId, instanceId)
+                stageLatest.bind(stageLatestSequence, sequence)
+                try stageLatest.execute()
+            } else {
+                stageRewritten.bind(stageRewrittenId, instanceId)
+                try stageRewritten.execute()
             }
         }
         try tape.withStableBytes { view in
@@ -115,24 +158,24 @@ final class EC2InventoryWriter {
                                 snapshotId: snapshotId, importId: importId)
             counts.add(.ec2Instances)
             for tag in f.tags where tape.kind(tag.key) == .string || tape.kind(tag.key) == .escapedString {
-                try tags.write(view, instanceId: instanceId, first: tag.key, second: tag.value, emptySecondIsText: true)
+                try tags.write(view, instanceId: instanceId, sequence: sequence, first: tag.key, second: tag.value, emptySecondIsText: true)
                 counts.add(.ec2InstanceTags)
             }
             for group in f.securityGroups where tape.isNonEmptyString(group.id) {
-                try securityGroups.write(view, instanceId: instanceId, first: group.id, second: group.name, emptySecondIsText: true)
+                try securityGroups.write(view, instanceId: instanceId, sequence: sequence, first: group.id, second: group.name, emptySecondIsText: true)
                 counts.add(.ec2InstanceSecurityGroups)
             }
             for interface in f.interfaces {
                 guard tape.isNonEmptyString(interface.id) else { continue }
-                try interfaces.write(view, interface, instanceId: instanceId)
+                try interfaces.write(view, interface, instanceId: instanceId, sequence: sequence)
                 counts.add(.ec2NetworkInterfaces)
                 for address in interface.addresses where tape.isNonEmptyString(address.ip) {
-                    try addresses.write(view, interfaceId: interface.id, instanceId: instanceId, family: "ipv4", address: address.ip,
+                    try addresses.write(view, interfaceId: interface.id, instanceId: instanceId, sequence: sequence, family: "ipv4", address: address.ip,
                                         isPrimary: address.primary, publicIp: address.publicIp, dns: address.dns)
                     counts.add(.ec2NetworkInterfaceIps)
                 }
                 for ip in interface.ipv6Addresses where tape.isNonEmptyString(ip) {
-                    try addresses.write(view, interfaceId: interface.id, instanceId: instanceId, family: "ipv6", address: ip,
+                    try addresses.write(view, interfaceId: interface.id, instanceId: instanceId, sequence: sequence, family: "ipv6", address: ip,
                                         isPrimary: false, publicIp: nil, dns: nil)
                     counts.add(.ec2NetworkInterfaceIps)
                 }
@@ -159,24 +202,44 @@ final class EC2InventoryWriter {
     /// snapshot's instance count and completeness. Call once, at the end of the run; returns a
     /// warning for each incomplete listing.
     func finishRun() throws -> [String] {
+        try mergeStagedChildren()
         var warnings: [String] = []
         for (place, snapshot) in state.snapshots.sorted(by: { $0.value.id < $1.value.id }) {
+            let instanceCount = try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM ec2_instances WHERE account_id = ? AND region = ? AND is_current = 1 AND snapshot_id = ?
+                """, arguments: [place.account, place.region, snapshot.id]) ?? 0
             if snapshot.hasLastPage && snapshot.replacesEarlierRows {
+                // Earlier snapshots of the place have smaller ids: a range of the index.
                 try db.execute(sql: """
                     UPDATE ec2_instances SET is_current = 0
-                    WHERE account_id = ? AND region = ? AND is_current = 1 AND snapshot_id != ?
+                    WHERE account_id = ? AND region = ? AND is_current = 1 AND snapshot_id < ?
                     """, arguments: [place.account, place.region, snapshot.id])
             } else if !snapshot.hasLastPage {
                 let kept = try Int.fetchOne(db, sql: """
                     SELECT count(*) FROM ec2_instances WHERE account_id = ? AND region = ? AND is_current = 1 AND snapshot_id != ?
                     """, arguments: [place.account, place.region, snapshot.id]) ?? 0
                 warnings.append("the describe-instances listing of \(place.account) \(place.region) is incomplete (every page has a NextToken): "
-                                + "its \(snapshot.instanceIds.count) instances were added, and the \(kept) current instances it does not name were kept "
+                                + "its \(instanceCount) instances were added, and the \(kept) current instances it does not name were kept "
                                 + "as current; import every page of the listing in one run to replace them")
             }
             try db.execute(sql: "UPDATE ec2_snapshots SET instance_count = ?, is_complete = ? WHERE snapshot_id = ?",
-                           arguments: [snapshot.instanceIds.count, snapshot.hasLastPage, snapshot.id])
+                           arguments: [instanceCount, snapshot.hasLastPage, snapshot.id])
         }
         return warnings
+    }
+
+    /// Replaces the child rows of the instances this run rewrote, and writes the staged child
+    /// rows sorted by their key (only the last copy of an instance read twice).
+    private func mergeStagedChildren() throws {
+        for child in Self.childTables {
+            try db.execute(sql: "DELETE FROM \(child.table) WHERE instance_id IN (SELECT instance_id FROM temp.staged_rewritten)")
+            try db.execute(sql: """
+                INSERT OR REPLACE INTO \(child.table)(\(child.columns))
+                SELECT \(child.columns) FROM temp.staged_\(child.table) AS s
+                WHERE NOT EXISTS (SELECT 1 FROM temp.staged_latest AS l WHERE l.instance_id = s.instance_id AND l.seq != s.seq)
+                ORDER BY \(child.key), s.rowid
+                """)
+        }
+        try clearStaging()
     }
 }

@@ -130,6 +130,29 @@ final class ImporterTests: XCTestCase {
         XCTAssertEqual(try TestSupport.int(database, "SELECT count(*) FROM ec2_network_interfaces WHERE instance_id = 'i-74ec2d1b23f05857d'"), 1)
     }
 
+    /// Child rows are staged and written at the end of the run: the same instance read twice in
+    /// one run keeps only its later copy's tags, and a later run replaces them (a tag removed
+    /// from the instance is gone, not merged with the earlier ones).
+    func testChildRowsComeFromTheLastCopyOfAnInstance() throws {
+        let sample = try String(contentsOfFile: TestSupport.path("Samples/aws/us-east-1/describe-instances.json"), encoding: .utf8)
+        // web-2's env tag becomes `tier`; web-1's is kept.
+        let retagged = sample.replacingOccurrences(of: "\"Key\": \"env\",\n                            \"Value\": \"prod\"", with: "\"Key\": \"tier\",\n                            \"Value\": \"prod\"")
+        XCTAssertNotEqual(retagged, sample, "the sample's tag layout changed; adjust the replacement")
+        let later = try TestSupport.file(named: "later.json", retagged)
+        let database = try TestSupport.database()
+        let summary = try TestSupport.importPaths([TestSupport.path("Samples/aws/us-east-1/describe-instances.json"), later], into: database)
+        XCTAssertEqual(summary.warnings.filter { $0.contains("was already read in this run") }.count, 7, "\(summary.warnings)")
+        let web2 = "i-6d367f45f32bb65b7"
+        XCTAssertEqual(try TestSupport.strings(database, "SELECT key FROM ec2_instance_tags WHERE instance_id = ? ORDER BY key", [web2]), ["Name", "tier"])
+        XCTAssertEqual(try TestSupport.int(database, "SELECT count(*) FROM ec2_network_interfaces WHERE instance_id = ?", [web2]), 1)
+        XCTAssertEqual(try TestSupport.int(database, "SELECT instance_count FROM ec2_snapshots"), 7)
+        // A later run with the original listing: the `tier` tag is gone, `env` is back.
+        try TestSupport.importPaths([TestSupport.path("Samples/aws/us-east-1/describe-instances.json")], into: database)
+        XCTAssertEqual(try TestSupport.strings(database, "SELECT key FROM ec2_instance_tags WHERE instance_id = ? ORDER BY key", [web2]), ["Name", "env"])
+        XCTAssertEqual(try TestSupport.int(database, "SELECT count(*) FROM ec2_instance_tags"), 14)
+        XCTAssertEqual(try TestSupport.int(database, "SELECT count(*) FROM ec2_network_interfaces"), 7)
+    }
+
     func testAnUnchangedPageStillBelongsToANewSnapshot() throws {
         let database = try TestSupport.database()
         let pages = TestSupport.path("Samples/aws/eu-west-1-paged")
