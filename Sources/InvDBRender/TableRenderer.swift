@@ -24,6 +24,7 @@ public final class TableRenderer: CheckResultConsumer, TableResultConsumer {
     private var columns: [String] = []
     private var pending: [[String]] = []
     private var widths: [Int]?
+    private var lastBelow = false
 
     public func begin(columns: [String]) throws {
         self.columns = columns
@@ -51,15 +52,20 @@ public final class TableRenderer: CheckResultConsumer, TableResultConsumer {
         var widths = columns.indices.map { column in
             max(TerminalText.width(columns[column]), pending.map { TerminalText.width($0[column]) }.max() ?? 0)
         }
-        // The last column wraps onto more lines; the others shrink (and are cut) only if the
-        // last one would get narrower than 16.
+        // The last column wraps onto more lines; the other free-text columns shrink (and are
+        // cut) only if the last one would get narrower than 16. Identifiers are never cut: a
+        // line too long for the terminal is better than two resources that print alike.
         let last = widths.count - 1
         let gaps = 2 * last
+        let shrinkable = columns.indices.dropLast().filter { !Self.isIdentifier(columns[$0]) }
         while widths.dropLast().reduce(0, +) + gaps + min(widths[last], 16) > width,
-              let widest = widths.indices.dropLast().max(by: { widths[$0] < widths[$1] }), widths[widest] > 8 {
+              let widest = shrinkable.max(by: { widths[$0] < widths[$1] }), widths[widest] > 8 {
             widths[widest] -= 1
         }
-        widths[last] = max(1, min(widths[last], width - widths.dropLast().reduce(0, +) - gaps))
+        let room = width - widths.dropLast().reduce(0, +) - gaps
+        // With too little room left, the last column goes on the lines below its row.
+        lastBelow = widths[last] > room && room < 16 && widths.count > 1
+        widths[last] = lastBelow ? max(1, min(widths[last], width - 4)) : max(1, min(widths[last], room))
         self.widths = widths
         appendLines(columns)
         appendLines(widths.map { String(repeating: "-", count: $0) })
@@ -67,9 +73,28 @@ public final class TableRenderer: CheckResultConsumer, TableResultConsumer {
         pending = []
     }
 
+    /// Columns that hold identifiers (ids, ARNs, regions, accounts, statuses, times), by name:
+    /// shown whole. Other columns (names, reasons, titles) may be shortened or wrapped.
+    static func isIdentifier(_ column: String) -> Bool {
+        let name = column.lowercased()
+        return ["resource", "region", "account", "arn", "status", "effective_status", "state", "change", "run", "benchmark", "command",
+                "severity", "kind", "family", "address", "id"].contains(name)
+            || ["_id", "_arn", "_at", "_on", "_since", "_region", "_ip", "_status"].contains { name.hasSuffix($0) }
+    }
+
     private func appendLines(_ values: [String]) {
         guard let widths else { return }
         let last = widths.count - 1
+        if lastBelow {
+            let head = values.dropLast().enumerated().map { TerminalText.fitted($0.element, width: widths[$0.offset], pad: true) }
+            output.bytes.append(head.joined(separator: "  ").trimmingTrailingSpaces())
+            output.bytes.append("\n")
+            for line in TerminalText.wrap(values[last], width: widths[last]) where !line.isEmpty {
+                output.bytes.append("    " + line)
+                output.bytes.append("\n")
+            }
+            return
+        }
         for (index, tail) in TerminalText.wrap(values[last], width: widths[last]).enumerated() {
             let head = values.dropLast().enumerated().map { column, value in
                 TerminalText.fitted(index == 0 ? value : "", width: widths[column], pad: true)
@@ -81,7 +106,10 @@ public final class TableRenderer: CheckResultConsumer, TableResultConsumer {
 
     // MARK: - Checks
 
-    private static let statusWidth = 6, resourceWidth = 20, nameWidth = 16, regionWidth = 13
+    /// Column widths of check results; the resource and region are never cut (`ap-southeast-1` is
+    /// 14 characters; an ARN is longer than 20): a longer one widens its line, and the reason then
+    /// starts on the line below.
+    private static let statusWidth = 6, resourceWidth = 20, nameWidth = 16, regionWidth = 14
     private var nameColumn: Int?
     private var regionColumn: Int?
     private var rowsInCheck = 0
@@ -120,12 +148,13 @@ public final class TableRenderer: CheckResultConsumer, TableResultConsumer {
             out.bytes.append(spaces: Self.statusWidth - status.rawValue.utf8.count)
         }
         out.bytes.append("  ")
-        row.withCell(columns.resource) { _ = out.bytes.appendTerminal($0, width: Self.resourceWidth, pad: true) }
+        var overflow = 0
+        row.withCell(columns.resource) { overflow += Self.appendWhole($0, width: Self.resourceWidth, into: &out.bytes) }
         out.bytes.append("  ")
         cell(row, nameColumn) { _ = out.bytes.appendTerminal($0, width: Self.nameWidth, pad: true) }
         out.bytes.append("  ")
-        let sameLine = reasonOnSameLine
-        cell(row, regionColumn) { _ = out.bytes.appendTerminal($0, width: Self.regionWidth, pad: sameLine) }
+        cell(row, regionColumn) { overflow += Self.appendWhole($0, width: Self.regionWidth, into: &out.bytes) }
+        let sameLine = reasonOnSameLine && overflow == 0
         let indent = sameLine ? fixedWidth : 2 + Self.statusWidth + 2
         let reasonWidth = width - indent
         row.withCell(columns.reason) { reason in
@@ -147,6 +176,13 @@ public final class TableRenderer: CheckResultConsumer, TableResultConsumer {
         try output.flushIfLarge()
     }
 
+    /// Appends an identifier whole, padded to `width`; returns by how many columns it is wider.
+    private static func appendWhole(_ text: UnsafeBufferPointer<UInt8>, width: Int, into out: inout OutputBytes) -> Int {
+        let written = out.appendTerminal(text, width: Int.max, pad: false)
+        if written < width { out.append(spaces: width - written) }
+        return max(0, written - width)
+    }
+
     private func appendHeader() {
         var header = "  " + TerminalText.fitted("STATUS", width: Self.statusWidth, pad: true) + "  "
             + TerminalText.fitted("RESOURCE", width: Self.resourceWidth, pad: true) + "  "
@@ -161,7 +197,10 @@ public final class TableRenderer: CheckResultConsumer, TableResultConsumer {
     }
 
     public func endCheck(_ check: CheckDefinition, index: Int, counts: StatusCounts) throws {
-        if rowsInCheck == 0 { output.bytes.append("  (no resources in scope)\n") }
+        let total = counts.values.reduce(0, +)
+        if rowsInCheck == 0 {
+            output.bytes.append(total == 0 ? "  (no resources in scope)\n" : "  (no results with the statuses asked for; \(total) others)\n")
+        }
         output.bytes.append("\n")
     }
 

@@ -69,6 +69,24 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(written.components(separatedBy: "\r\n").filter { $0.hasPrefix("cis-1.18,") }.count, 39)
     }
 
+    /// `--status alarm,error` shows only those rows; the counts stay those of every result.
+    func testStatusFilterShowsOnlyTheAskedStatuses() throws {
+        try invdb(["import", "--db", db, "Samples/aws"])
+        let all = try invdb(["check", "--db", db, "--format", "csv"])
+        let filtered = try invdb(["check", "--db", db, "--format", "csv", "--status", "alarm,error"])
+        XCTAssertEqual(filtered.status, 1, filtered.stderr)
+        func rows(_ csv: String) -> [String] { csv.components(separatedBy: "\r\n").filter { $0.hasPrefix("cis-1.18,") } }
+        let expected = rows(all.stdout).filter { $0.contains(",alarm,") || $0.contains(",error,") }
+        XCTAssertEqual(rows(filtered.stdout), expected)
+        XCTAssertEqual(expected.count, 7, "Samples/aws: 6 alarms and 1 error")
+        let table = try invdb(["check", "--db", db, "--status", "error"])
+        XCTAssertTrue(table.stdout.contains("8 checks, 39 results: 6 alarm, 1 error, 18 info, 11 ok, 3 skip"),
+                      "the summary counts every result: \(table.stdout)")
+        XCTAssertFalse(table.stdout.contains("\n  alarm "), table.stdout)
+        let bad = try invdb(["check", "--db", db, "--status", "alarm,broken"])
+        XCTAssertEqual(bad.status, 64, bad.stderr)
+    }
+
     func testBadInputExitsTwoWithPositionAndWritesNothing() throws {
         try invdb(["import", "--db", db, "Samples/aws/iam"])
         let before = try Data(contentsOf: URL(fileURLWithPath: db))

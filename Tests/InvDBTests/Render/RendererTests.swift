@@ -77,6 +77,31 @@ final class RendererTests: XCTestCase {
         XCTAssertTrue(text.contains("2 results: 1 alarm, 1 ok"))
     }
 
+    /// Issue 10: at 80 columns `ap-southeast-1` and `ap-southeast-2` both printed as
+    /// `ap-southeast…`. Identifiers (resources, regions) are shown whole; names may be cut.
+    func testTheTableNeverCutsAnIdentifier() {
+        let check = try! CheckDefinition(id: "thing_holds", path: "x.sql", text: "-- title: Thing holds\n-- severity: high\n-- description: d\n-- remediation: r\nSELECT 1;")
+        let arn = "arn:aws:iam::123456789012:instance-profile/a-rather-long-profile-name"
+        let rows = ["ap-southeast-1", "ap-southeast-2"].map { region in
+            CheckResultRow(resource: arn, status: .alarm, reason: "why", dimensions: [("region", .text(region)),
+                                                                                       ("instance_name", .text(String(repeating: "n", count: 40)))])
+        }
+        let text = render({ TableRenderer(sink: $0, width: 80) }, BenchmarkResult(benchmark: Benchmark(testID: "b", title: "B", checks: [check]),
+                                                                                  outcomes: [CheckOutcome(check: check, rows: rows)]))
+        XCTAssertTrue(text.contains("ap-southeast-1") && text.contains("ap-southeast-2"), text)
+        XCTAssertEqual(text.components(separatedBy: arn).count - 1, 2, text)
+        XCTAssertTrue(text.contains(String(repeating: "n", count: 15) + "…"), "a name is free text and may be cut")
+        // Plain tables (query, diff, runs): identifier columns keep their width, free text wraps.
+        let table = ResultTable(columns: ["change", "check_id", "resource", "region", "reason"],
+                                rows: [[.text("still failing"), .text("ec2_instance_applications_no_credentials"), .text(arn),
+                                        .text("ap-southeast-2"), .text(String(repeating: "word ", count: 30))]])
+        let plain = render({ TableRenderer(sink: $0, width: 80) }, table: table)
+        for whole in ["still failing", "ec2_instance_applications_no_credentials", arn, "ap-southeast-2"] {
+            XCTAssertTrue(plain.contains(whole), "\(whole) cut in:\n\(plain)")
+        }
+        XCTAssertEqual(plain.components(separatedBy: "word").count - 1, 30, "the reason wraps whole:\n\(plain)")
+    }
+
     func testColourOnlyWhenAsked() {
         XCTAssertFalse(render({ TableRenderer(sink: $0, width: 80, color: false) }, result()).contains("\u{1B}["))
         XCTAssertTrue(render({ TableRenderer(sink: $0, width: 80, color: true) }, result()).contains("\u{1B}[31malarm"))
