@@ -2,21 +2,22 @@ import Foundation
 
 /// A blocking queue of bounded size between one producer thread and one consumer thread.
 ///
-/// The import parses on one thread while the other writes to SQLite; the bound keeps memory
-/// flat when one side is faster than the other.
+/// The import parses on one thread while the other writes to SQLite, and each check hands its
+/// rows to the renderer this way; the bound keeps memory flat when one side is faster than the
+/// other. It is a ring of `capacity` slots: an item taken out is no longer referenced.
 ///
 /// `@unchecked Sendable`: every stored property is read and written only while `condition` is
 /// locked, so the queue may be shared between the two threads.
 package final class BoundedQueue<Element>: @unchecked Sendable {
-    private var items: [Element] = []
+    private var slots: [Element?]
     private var head = 0
-    private let capacity: Int
+    private var count = 0
     private let condition = NSCondition()
     private var closed = false
     private var cancelled = false
 
     package init(capacity: Int) {
-        self.capacity = capacity
+        slots = Array(repeating: nil, count: max(capacity, 1))
     }
 
     /// Adds an item, waiting while the queue is full. Returns false once the consumer cancelled.
@@ -24,9 +25,10 @@ package final class BoundedQueue<Element>: @unchecked Sendable {
     package func push(_ item: Element) -> Bool {
         condition.lock()
         defer { condition.unlock() }
-        while items.count - head >= capacity && !cancelled { condition.wait() }
+        while count == slots.count && !cancelled { condition.wait() }
         guard !cancelled else { return false }
-        items.append(item)
+        slots[(head + count) % slots.count] = item
+        count += 1
         condition.broadcast()
         return true
     }
@@ -35,16 +37,21 @@ package final class BoundedQueue<Element>: @unchecked Sendable {
     package func pop() -> Element? {
         condition.lock()
         defer { condition.unlock() }
-        while head == items.count && !closed { condition.wait() }
-        guard head < items.count else { return nil }
-        let item = items[head]
-        head += 1
-        if head > 1024 && head * 2 > items.count {
-            items.removeFirst(head)
-            head = 0
-        }
+        while count == 0 && !closed { condition.wait() }
+        guard count > 0 else { return nil }
+        let item = slots[head]
+        slots[head] = nil
+        head = (head + 1) % slots.count
+        count -= 1
         condition.broadcast()
         return item
+    }
+
+    /// Items waiting to be taken.
+    package var waiting: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return count
     }
 
     /// The producer is done.
