@@ -41,6 +41,43 @@ enum TestSupport {
         return url
     }
 
+    /// Database files built once per test process, by name (see `cachedDatabase`).
+    private final class DatabaseCache: @unchecked Sendable {
+        let lock = NSLock()
+        var templates: [String: String] = [:]
+    }
+
+    private static let cache = DatabaseCache()
+
+    /// A fresh copy of a database that `build` fills once per test process: a class whose tests
+    /// import the same samples pays for the import once, and each test still gets its own file
+    /// (with its fingerprint key) to write to. `name` identifies what `build` makes.
+    static func cachedDatabase(_ name: String, build: (InvDatabase) throws -> Void) throws -> InvDatabase {
+        cache.lock.lock()
+        defer { cache.lock.unlock() }
+        let template: String
+        if let known = cache.templates[name] {
+            template = known
+        } else {
+            let made = try database()
+            try build(made)
+            try made.checkpoint()   // the file alone is the whole database
+            template = made.path
+            cache.templates[name] = template
+        }
+        let path = try temporaryDirectory().appendingPathComponent("test.sqlite").path
+        try FileManager.default.copyItem(atPath: template, toPath: path)
+        if FileManager.default.fileExists(atPath: template + ".key") {
+            try FileManager.default.copyItem(atPath: template + ".key", toPath: path + ".key")
+        }
+        return try InvDatabase.open(path: path, migrations: try migrations(), access: .create)
+    }
+
+    /// A copy of a database holding the bundled samples (`Samples/aws`), imported once.
+    static func samplesDatabase() throws -> InvDatabase {
+        try cachedDatabase("samples") { try importPaths([samples], into: $0) }
+    }
+
     /// Every change from run `from` to run `to`, by kind.
     static func changes(from: Int?, to: Int, database: InvDatabase) throws -> [RunChange: [RunChangeItem]] {
         var changes: [RunChange: [RunChangeItem]] = [:]
