@@ -37,17 +37,6 @@ final class InvDatabaseTests: XCTestCase {
         XCTAssertThrowsError(try InvDatabase.open(path: "/nonexistent/x.sqlite", migrations: try TestSupport.migrations(), access: .read))
     }
 
-    /// Migrations as an older invdb shipped them: the first `count` files of Schema/.
-    static func olderMigrations(_ count: Int) throws -> Migrations {
-        let folder = try TestSupport.temporaryDirectory().appendingPathComponent("Schema")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let names = try FileManager.default.contentsOfDirectory(atPath: TestSupport.path("Schema")).filter { $0.hasSuffix(".sql") }.sorted()
-        for name in names.prefix(count) {
-            try FileManager.default.copyItem(atPath: TestSupport.path("Schema/\(name)"), toPath: folder.appendingPathComponent(name).path)
-        }
-        return try Migrations(directory: folder)
-    }
-
     /// Every file of `folder` with its bytes.
     private func files(in folder: URL) throws -> [String: Data] {
         var files: [String: Data] = [:]
@@ -61,7 +50,7 @@ final class InvDatabaseTests: XCTestCase {
     /// that invdb, so in WAL mode) never writes to it: it fails, asking for `invdb migrate`, and
     /// the file keeps its bytes. A write open upgrades it, keeping its history.
     func testAReadOnlyOpenOfAnOlderDatabaseFailsAndChangesNothing() throws {
-        let older = try Self.olderMigrations(3)
+        let older = try TestSupport.migrations(upTo: 3)
         XCTAssertEqual(older.steps.map(\.identifier), ["0001_inventory", "0002_credentials", "0003_history"])
         let folder = try TestSupport.temporaryDirectory()
         let path = folder.appendingPathComponent("older.sqlite").path

@@ -25,6 +25,18 @@ enum TestSupport {
         try Migrations(directory: root.appendingPathComponent("Schema"))
     }
 
+    /// Migrations as an older invdb shipped them: the first `count` files of Schema/, copied to
+    /// a folder of their own.
+    static func migrations(upTo count: Int) throws -> Migrations {
+        let folder = try temporaryDirectory().appendingPathComponent("Schema")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let names = try FileManager.default.contentsOfDirectory(atPath: path("Schema")).filter { $0.hasSuffix(".sql") }.sorted()
+        for name in names.prefix(count) {
+            try FileManager.default.copyItem(atPath: path("Schema/\(name)"), toPath: folder.appendingPathComponent(name).path)
+        }
+        return try Migrations(directory: folder)
+    }
+
     /// The folder that holds every temporary folder of this test process; removed when the
     /// process exits.
     private static let temporaryRoot: URL = {
