@@ -62,7 +62,7 @@ final class HostileInputCLITests: XCTestCase {
             XCTAssertFalse(FileManager.default.fileExists(atPath: missing), "\(arguments[0]) created the database")
         }
         let empty = folder.appendingPathComponent("empty.sqlite").path
-        FileManager.default.createFile(atPath: empty, contents: Data())
+        XCTAssertTrue(FileManager.default.createFile(atPath: empty, contents: Data()))
         for arguments in [["check", "--db", empty], ["report", "--db", empty, "--out", folder.path], ["waivers", "--db", empty]] {
             let result = try invdb(arguments)
             XCTAssertEqual(result.status, 2, "\(arguments[0]) passed on an empty file: \(result.stdout)")
@@ -158,9 +158,9 @@ final class HostileInputCLITests: XCTestCase {
     }
 
     func testAReportWhoseFilesCannotBeWrittenRecordsNoRun() throws {
-        XCTAssertEqual(try invdb(["import", "--db", db, "Samples/aws"]).status, 0)
+        try InvdbProcess.copySamplesDatabase(to: db)
         let blocker = folder.appendingPathComponent("not-a-folder")
-        FileManager.default.createFile(atPath: blocker.path, contents: Data("x".utf8))
+        XCTAssertTrue(FileManager.default.createFile(atPath: blocker.path, contents: Data("x".utf8)))
         let failed = try invdb(["report", "--db", db, "--out", blocker.appendingPathComponent("reports").path])
         XCTAssertEqual(failed.status, 2, failed.stderr)
         let runs = try invdb(["runs", "--db", db, "--format", "csv"])
@@ -171,7 +171,7 @@ final class HostileInputCLITests: XCTestCase {
     }
 
     func testOutputNeverWritesThroughALinkNorReplacesADevice() throws {
-        XCTAssertEqual(try invdb(["import", "--db", db, "Samples/aws"]).status, 0)
+        try InvdbProcess.copySamplesDatabase(to: db)
         let victim = folder.appendingPathComponent("victim.txt")
         try Data("precious".utf8).write(to: victim)
         let link = folder.appendingPathComponent("out.txt")
@@ -187,7 +187,7 @@ final class HostileInputCLITests: XCTestCase {
     }
 
     func testALockedDatabaseMakesWritersWaitAndNamesTheHolder() throws {
-        XCTAssertEqual(try invdb(["import", "--db", db, "Samples/aws"]).status, 0)
+        try InvdbProcess.copySamplesDatabase(to: db)
         let holder = Process()
         holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         holder.arguments = ["python3", "-c", "import sqlite3, sys, time; c = sqlite3.connect(sys.argv[1], isolation_level=None); "
@@ -209,7 +209,7 @@ final class HostileInputCLITests: XCTestCase {
     }
 
     func testReadCommandsWorkAfterAnImportIsKilled() throws {
-        XCTAssertEqual(try invdb(["import", "--db", db, "Samples/aws"]).status, 0)
+        try InvdbProcess.copySamplesDatabase(to: db)
         let big = folder.appendingPathComponent("big.json").path
         let generate = Process()
         generate.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -246,7 +246,7 @@ final class HostileInputCLITests: XCTestCase {
     }
 
     func testDatesAndIdsAreStrictUsageErrors() throws {
-        XCTAssertEqual(try invdb(["import", "--db", db, "Samples/aws"]).status, 0)
+        try InvdbProcess.copySamplesDatabase(to: db)
         let badDate = try invdb(["waive", "--db", db, "ec2_instance_iam_profile_attached", "i-ad5ace065e3ebea11", "--reason", "r", "--owner", "o",
                                  "--expires", "2027-02-31"])
         XCTAssertEqual(badDate.status, 64, badDate.stderr)

@@ -38,6 +38,35 @@ enum InvdbProcess {
         return folder
     }
 
+    /// The database file holding Samples/aws, imported once per test process by the binary.
+    private final class SamplesTemplate: @unchecked Sendable {
+        let lock = NSLock()
+        var path: String?
+    }
+
+    private static let samplesTemplate = SamplesTemplate()
+
+    /// Puts at `path` a copy of a database holding Samples/aws (imported once per test process by
+    /// `invdb import`, which leaves the whole database in the file when it exits), and its
+    /// fingerprint key: tests that only need the samples do not import them again.
+    static func copySamplesDatabase(to path: String) throws {
+        samplesTemplate.lock.lock()
+        defer { samplesTemplate.lock.unlock() }
+        let template: String
+        if let known = samplesTemplate.path {
+            template = known
+        } else {
+            template = try temporaryFolder().appendingPathComponent("samples.sqlite").path
+            let imported = try run(["import", "--db", template, "Samples/aws"])
+            guard imported.status == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: imported.stderr]) }
+            samplesTemplate.path = template
+        }
+        try FileManager.default.copyItem(atPath: template, toPath: path)
+        if FileManager.default.fileExists(atPath: template + ".key") {
+            try FileManager.default.copyItem(atPath: template + ".key", toPath: path + ".key")
+        }
+    }
+
     /// The records of RFC 4180 CSV text (CRLF or LF line ends, quoted fields with `""` and line
     /// breaks), or nil when the text is not well-formed CSV.
     static func parseCSV(_ text: String) -> [[String]]? {

@@ -108,7 +108,7 @@ final class RunHistoryCLITests: XCTestCase {
     /// A check that prepares but fails while its rows are stepped: exit 2, the message names the
     /// check file, nothing on standard output, no run recorded, no output file.
     func testACheckFailingAtRunTimeExitsTwoAndPrintsNothing() throws {
-        XCTAssertEqual(try invdb(["import", "--db", db, "Samples/aws"]).status, 0)
+        try InvdbProcess.copySamplesDatabase(to: db)
         let checks = folder.appendingPathComponent("my-checks")
         try FileManager.default.createDirectory(at: checks, withIntermediateDirectories: true)
         let header = "-- title: t\n-- severity: low\n-- description: d\n-- remediation: aws ec2 describe-instances\n"
