@@ -114,10 +114,17 @@ final class UserDataDecoderTests: XCTestCase {
 
     func testUndecodableLayersAreErrorsNotSilence() {
         let brokenGzip: [UInt8] = [0x1F, 0x8B, 0x08, 0x00, 0x01, 0x02, 0x03]
-        XCTAssertFalse(UserDataDecoder.decode(apiValue: Data(brokenGzip).base64EncodedString()).errors.isEmpty)
         let binary: [UInt8] = [0x00, 0xFF, 0xFE, 0x10, 0x80]
-        XCTAssertFalse(UserDataDecoder.decode(apiValue: Data(binary).base64EncodedString()).errors.isEmpty)
-        XCTAssertFalse(UserDataDecoder.decode(apiValue: Data("#cloud-config\nwrite_files: [\n".utf8).base64EncodedString()).errors.isEmpty)
+        let cloudConfig = "#cloud-config\nwrite_files: [\n"
+        // One error each, naming the layer and what is wrong with it; only readable text is a document.
+        for (input, problem, documents) in [(Data(brokenGzip), "gzip data is corrupt or truncated", [String]()),
+                                            (Data(binary), "binary data that is neither gzip nor UTF-8 text", []),
+                                            (Data(cloudConfig.utf8), "#cloud-config is not readable YAML", [cloudConfig])] {
+            let decoding = UserDataDecoder.decode(apiValue: input.base64EncodedString())
+            XCTAssertEqual(decoding.errors.count, 1, problem)
+            XCTAssertTrue(decoding.errors.first?.hasPrefix("user-data: " + problem) ?? false, "\(decoding.errors)")
+            XCTAssertEqual(decoding.documents.map(\.text), documents, problem)
+        }
     }
 
     func testGzipBombIsRefused() throws {

@@ -77,7 +77,9 @@ final class HostileInputTests: XCTestCase {
         budget.decodedBytes = 1000
         let big = Data(repeating: UInt8(ascii: "A"), count: 5000).base64EncodedString()
         let decoding = UserDataDecoder.decode(apiValue: Data(big.utf8).base64EncodedString(), budget: budget)
-        XCTAssertFalse(decoding.errors.isEmpty, "base64 inside base64 past the budget is not decoded in silence")
+        XCTAssertEqual(decoding.errors.count, 1, "base64 inside base64 past the budget is not decoded in silence")
+        XCTAssertTrue(decoding.errors.first?.hasPrefix("user-data: decoding stopped after") ?? false, "\(decoding.errors)")
+        XCTAssertEqual(decoding.documents.count, 0, "nothing past the budget is handed on as text")
     }
 
     func testCloudConfigErrorsHoldAPositionButNoText() throws {
