@@ -55,7 +55,7 @@ final class CLITests: XCTestCase {
     }
 
     func testOutputFormatsAndOutputFile() throws {
-        try invdb(["import", "--db", db, "Samples/aws"])
+        try InvdbProcess.copySamplesDatabase(to: db)
         let markdown = try invdb(["check", "--db", db, "--format", "markdown"])
         XCTAssertTrue(markdown.stdout.hasPrefix("# CIS AWS Foundations 1.18"), markdown.stdout)
         XCTAssertFalse(markdown.stdout.contains("<script>"))
@@ -115,7 +115,7 @@ final class CLITests: XCTestCase {
     }
 
     func testQueryIsReadOnlyAndReportsSQLErrors() throws {
-        try invdb(["import", "--db", db, "Samples/aws"])
+        try InvdbProcess.copySamplesDatabase(to: db)
         let write = try invdb(["query", "--db", db, "DELETE FROM ec2_instances"])
         XCTAssertEqual(write.status, 2)
         XCTAssertTrue(write.stderr.contains("not authorized"), write.stderr)
@@ -180,7 +180,7 @@ final class CLITests: XCTestCase {
     }
 
     func testUserChecksFolder() throws {
-        try invdb(["import", "--db", db, "Samples/aws"])
+        try InvdbProcess.copySamplesDatabase(to: db)
         let mine = folder.appendingPathComponent("my-checks")
         try FileManager.default.createDirectory(at: mine, withIntermediateDirectories: true)
         try Data("""

@@ -62,7 +62,7 @@ final class HostileInputCLITests: XCTestCase {
             XCTAssertFalse(FileManager.default.fileExists(atPath: missing), "\(arguments[0]) created the database")
         }
         let empty = folder.appendingPathComponent("empty.sqlite").path
-        FileManager.default.createFile(atPath: empty, contents: Data())
+        XCTAssertTrue(FileManager.default.createFile(atPath: empty, contents: Data()))
         for arguments in [["check", "--db", empty], ["report", "--db", empty, "--out", folder.path], ["waivers", "--db", empty]] {
             let result = try invdb(arguments)
             XCTAssertEqual(result.status, 2, "\(arguments[0]) passed on an empty file: \(result.stdout)")
@@ -114,10 +114,53 @@ final class HostileInputCLITests: XCTestCase {
         XCTAssertEqual(try invdb(["check", "--db", db]).status, 1)
     }
 
+    /// The same in WAL mode (as invdb itself leaves a database), with a recorded run: every read
+    /// command leaves the file's bytes and writes no page to its log; `migrate` then upgrades it
+    /// and the old run reads as before.
+    func testReadCommandsNeverWriteAnOlderDatabaseInWALMode() throws {
+        var sql = ""
+        for name in ["0001_inventory", "0002_credentials", "0003_history"] {
+            sql += try String(contentsOf: InvdbProcess.root.appendingPathComponent("Schema/\(name).sql"), encoding: .utf8) + "\n"
+        }
+        sql += """
+            CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY);
+            INSERT INTO grdb_migrations VALUES ('0001_inventory'), ('0002_credentials'), ('0003_history');
+            INSERT INTO runs VALUES (1, '2026-11-20T07:00:00Z', 'cis-1.18', 'report', '0.3', NULL, '{"alarm": 1}');
+            INSERT INTO run_results VALUES (1, 'ec2_instance_iam_profile_attached', 'i-6d367f45f32bb65b7', 'alarm', 'alarm', 'no profile',
+                                            '123456789012', 'us-east-1', 'web-2');
+            PRAGMA journal_mode = WAL;
+
+            """
+        let make = Process()
+        make.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        make.arguments = [db]
+        let script = folder.appendingPathComponent("older.sql")
+        try Data(sql.utf8).write(to: script)
+        make.standardInput = try FileHandle(forReadingFrom: script)
+        make.standardOutput = FileHandle.nullDevice
+        try make.run()
+        make.waitUntilExit()
+        XCTAssertEqual(make.terminationStatus, 0)
+        let before = digest(db)
+        for arguments in [["check", "--db", db], ["query", "--db", db, "SELECT 1"], ["runs", "--db", db], ["tables", "--db", db],
+                          ["diff", "--db", db, "1", "1"], ["waivers", "--db", db]] {
+            let result = try invdb(arguments)
+            XCTAssertEqual(result.status, 2, "\(arguments[0]): \(result.stderr)")
+            XCTAssertEqual(result.stdout, "", arguments[0])
+            XCTAssertTrue(result.stderr.contains("was made by an older invdb") && result.stderr.contains("run `invdb migrate --db \(db)`"), result.stderr)
+            XCTAssertEqual(digest(db), before, "\(arguments[0]) changed an older database")
+            XCTAssertEqual(digest(db + "-wal")?.count ?? 0, 0, "\(arguments[0]) wrote to the log")
+        }
+        XCTAssertEqual(try invdb(["migrate", "--db", db]).status, 0)
+        XCTAssertNotEqual(digest(db), before)
+        let runs = try invdb(["query", "--db", db, "--format", "csv", "SELECT run_id, resource, effective_status, failing_since FROM run_results"])
+        XCTAssertEqual(runs.stdout, "run_id,resource,effective_status,failing_since\r\n1,i-6d367f45f32bb65b7,alarm,2026-11-20T07:00:00Z\r\n", runs.stderr)
+    }
+
     func testAReportWhoseFilesCannotBeWrittenRecordsNoRun() throws {
-        XCTAssertEqual(try invdb(["import", "--db", db, "Samples/aws"]).status, 0)
+        try InvdbProcess.copySamplesDatabase(to: db)
         let blocker = folder.appendingPathComponent("not-a-folder")
-        FileManager.default.createFile(atPath: blocker.path, contents: Data("x".utf8))
+        XCTAssertTrue(FileManager.default.createFile(atPath: blocker.path, contents: Data("x".utf8)))
         let failed = try invdb(["report", "--db", db, "--out", blocker.appendingPathComponent("reports").path])
         XCTAssertEqual(failed.status, 2, failed.stderr)
         let runs = try invdb(["runs", "--db", db, "--format", "csv"])
@@ -128,7 +171,7 @@ final class HostileInputCLITests: XCTestCase {
     }
 
     func testOutputNeverWritesThroughALinkNorReplacesADevice() throws {
-        XCTAssertEqual(try invdb(["import", "--db", db, "Samples/aws"]).status, 0)
+        try InvdbProcess.copySamplesDatabase(to: db)
         let victim = folder.appendingPathComponent("victim.txt")
         try Data("precious".utf8).write(to: victim)
         let link = folder.appendingPathComponent("out.txt")
@@ -144,7 +187,7 @@ final class HostileInputCLITests: XCTestCase {
     }
 
     func testALockedDatabaseMakesWritersWaitAndNamesTheHolder() throws {
-        XCTAssertEqual(try invdb(["import", "--db", db, "Samples/aws"]).status, 0)
+        try InvdbProcess.copySamplesDatabase(to: db)
         let holder = Process()
         holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         holder.arguments = ["python3", "-c", "import sqlite3, sys, time; c = sqlite3.connect(sys.argv[1], isolation_level=None); "
@@ -166,7 +209,7 @@ final class HostileInputCLITests: XCTestCase {
     }
 
     func testReadCommandsWorkAfterAnImportIsKilled() throws {
-        XCTAssertEqual(try invdb(["import", "--db", db, "Samples/aws"]).status, 0)
+        try InvdbProcess.copySamplesDatabase(to: db)
         let big = folder.appendingPathComponent("big.json").path
         let generate = Process()
         generate.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -203,7 +246,7 @@ final class HostileInputCLITests: XCTestCase {
     }
 
     func testDatesAndIdsAreStrictUsageErrors() throws {
-        XCTAssertEqual(try invdb(["import", "--db", db, "Samples/aws"]).status, 0)
+        try InvdbProcess.copySamplesDatabase(to: db)
         let badDate = try invdb(["waive", "--db", db, "ec2_instance_iam_profile_attached", "i-ad5ace065e3ebea11", "--reason", "r", "--owner", "o",
                                  "--expires", "2027-02-31"])
         XCTAssertEqual(badDate.status, 64, badDate.stderr)

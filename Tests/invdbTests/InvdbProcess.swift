@@ -22,11 +22,96 @@ enum InvdbProcess {
         return root.appendingPathComponent(".build/debug/invdb")
     }
 
-    /// A new empty folder under the system's temporary folder.
+    /// The folder that holds every temporary folder of this test process; removed when the
+    /// process exits, so a test that fails before its tearDown leaves nothing behind either.
+    private static let temporaryRoot: URL = {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("invdb-cli-tests-\(getpid())")
+        try? FileManager.default.removeItem(at: url)
+        atexit { try? FileManager.default.removeItem(at: FileManager.default.temporaryDirectory.appendingPathComponent("invdb-cli-tests-\(getpid())")) }
+        return url
+    }()
+
+    /// A new empty folder under this process's temporary folder (tests remove it in tearDown).
     static func temporaryFolder() throws -> URL {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("invdb-cli-\(UUID().uuidString)")
+        let folder = temporaryRoot.appendingPathComponent(UUID().uuidString)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         return folder
+    }
+
+    /// The database file holding Samples/aws, imported once per test process by the binary.
+    private final class SamplesTemplate: @unchecked Sendable {
+        let lock = NSLock()
+        var path: String?
+    }
+
+    private static let samplesTemplate = SamplesTemplate()
+
+    /// Puts at `path` a copy of a database holding Samples/aws (imported once per test process by
+    /// `invdb import`, which leaves the whole database in the file when it exits), and its
+    /// fingerprint key: tests that only need the samples do not import them again.
+    static func copySamplesDatabase(to path: String) throws {
+        samplesTemplate.lock.lock()
+        defer { samplesTemplate.lock.unlock() }
+        let template: String
+        if let known = samplesTemplate.path {
+            template = known
+        } else {
+            template = try temporaryFolder().appendingPathComponent("samples.sqlite").path
+            let imported = try run(["import", "--db", template, "Samples/aws"])
+            guard imported.status == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: imported.stderr]) }
+            samplesTemplate.path = template
+        }
+        try FileManager.default.copyItem(atPath: template, toPath: path)
+        if FileManager.default.fileExists(atPath: template + ".key") {
+            try FileManager.default.copyItem(atPath: template + ".key", toPath: path + ".key")
+        }
+    }
+
+    /// The records of RFC 4180 CSV text (CRLF or LF line ends, quoted fields with `""` and line
+    /// breaks), or nil when the text is not well-formed CSV.
+    static func parseCSV(_ text: String) -> [[String]]? {
+        var records: [[String]] = [], record: [String] = [], field = ""
+        var scalars = Array(text.unicodeScalars)[...]
+        var quoted = false        // inside a quoted field
+        var closed = false        // just after a quoted field's closing quote
+        var started = false       // the field has begun (some character, or an opening quote)
+        func endField() {
+            record.append(field)
+            field = ""
+            (closed, started) = (false, false)
+        }
+        while let scalar = scalars.popFirst() {
+            if quoted {
+                if scalar == "\"" {
+                    if scalars.first == "\"" { scalars.removeFirst(); field.unicodeScalars.append("\"") } else { (quoted, closed) = (false, true) }
+                } else {
+                    field.unicodeScalars.append(scalar)
+                }
+                continue
+            }
+            switch scalar {
+            case ",":
+                endField()
+            case "\r", "\n":
+                if scalar == "\r" { guard scalars.popFirst() == "\n" else { return nil } }
+                endField()
+                records.append(record)
+                record = []
+            case "\"":
+                guard !started else { return nil }   // a quote inside an unquoted field
+                (quoted, started) = (true, true)
+            default:
+                guard !closed else { return nil }    // text after a closing quote
+                field.unicodeScalars.append(scalar)
+                started = true
+            }
+        }
+        guard !quoted else { return nil }
+        if started || !record.isEmpty {
+            endField()
+            records.append(record)
+        }
+        return records
     }
 
     /// Runs invdb with `arguments` in the repository (or `directory`); kills it after `timeout`

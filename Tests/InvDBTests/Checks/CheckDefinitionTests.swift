@@ -41,7 +41,14 @@ final class CheckDefinitionTests: XCTestCase {
         }
         XCTAssertThrowsError(try catalog.resolve("cis-9.99"))
         let benchmark = try catalog.resolve("cis-1.18")
-        XCTAssertGreaterThanOrEqual(benchmark.checks.count, 3)
+        // The eight checks of the README's table, in the order benchmark.txt gives them.
+        XCTAssertEqual(benchmark.checks.map(\.id), ["ec2_instance_iam_profile_attached", "ec2_instance_profile_has_role", "ec2_instance_role_trusts_ec2",
+                                                   "ec2_instance_user_data_no_credentials", "ec2_instance_host_scanned",
+                                                   "ec2_instance_scripts_no_credentials", "ec2_instance_applications_no_credentials",
+                                                   "iam_found_access_key_inactive"])
+        // Every .sql file of the folder is one of them.
+        let files = try FileManager.default.contentsOfDirectory(atPath: TestSupport.path("Queries/cis-1.18")).filter { $0.hasSuffix(".sql") }
+        XCTAssertEqual(Set(files), Set(benchmark.checks.map { $0.id + ".sql" }))
         for check in benchmark.checks {
             XCTAssertTrue(check.remediation.contains("aws "), "\(check.id) remediation names a command")
         }

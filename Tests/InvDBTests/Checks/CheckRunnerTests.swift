@@ -13,17 +13,38 @@ import XCTest
 /// The CIS 1.18 role checks on the bundled samples: each instance's verdict is the one its
 /// scenario was built for (Samples/aws/README.md).
 final class CheckRunnerTests: XCTestCase {
-    private func run(_ paths: [String]) throws -> (InvDatabase, BenchmarkResult) {
+    /// The samples imported and checked once for the whole class; the tests only read them.
+    nonisolated(unsafe) private static var samples: Result<(InvDatabase, BenchmarkResult, CheckRunSummary), any Error>!
+
+    override class func setUp() {
+        super.setUp()
+        samples = Result { try CheckRunnerTests.importAndRun([TestSupport.samples]) }
+    }
+
+    private static func importAndRun(_ paths: [String]) throws -> (InvDatabase, BenchmarkResult, CheckRunSummary) {
         let database = try TestSupport.database()
         try TestSupport.importPaths(paths, into: database)
         let benchmark = try BenchmarkCatalog(directory: TestSupport.root.appendingPathComponent("Queries")).resolve("cis-1.18")
         let collector = CheckResultCollector()
         let summary = try CheckRunner(database: database).run(benchmark, into: collector)
-        let result = try XCTUnwrap(collector.result)
-        // Every row the consumer saw is counted, check by check.
+        return (database, try XCTUnwrap(collector.result), summary)
+    }
+
+    /// The shared samples database and its results, or `paths` imported into a database of its own.
+    private func run(_ paths: [String]) throws -> (InvDatabase, BenchmarkResult) {
+        let (database, result, _) = paths == [TestSupport.samples] ? try Self.samples.get() : try Self.importAndRun(paths)
+        return (database, result)
+    }
+
+    /// Every row the consumer saw is counted, check by check.
+    func testTheSummaryCountsEveryRowTheConsumerSaw() throws {
+        let (_, result, summary) = try Self.samples.get()
         XCTAssertEqual(summary.checks.map(\.check.id), result.outcomes.map(\.check.id))
         XCTAssertEqual(summary.checks.map(\.counts), result.outcomes.map(\.counts))
-        return (database, result)
+        XCTAssertEqual(result.outcomes.map(\.check.id), ["ec2_instance_iam_profile_attached", "ec2_instance_profile_has_role", "ec2_instance_role_trusts_ec2",
+                                                        "ec2_instance_user_data_no_credentials", "ec2_instance_host_scanned",
+                                                        "ec2_instance_scripts_no_credentials", "ec2_instance_applications_no_credentials",
+                                                        "iam_found_access_key_inactive"])
     }
 
     private func outcome(_ result: BenchmarkResult, _ check: String) -> CheckOutcome {
@@ -87,25 +108,63 @@ final class CheckRunnerTests: XCTestCase {
         ])
     }
 
-    /// Every saved check is plain SQL that the sqlite3 shell runs unchanged, with the same rows.
-    func testEveryCheckRunsUnchangedInTheSQLite3Shell() throws {
-        let (database, result) = try run([TestSupport.samples])
-        for outcome in result.outcomes {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-            process.arguments = ["-readonly", "-csv", database.path]
-            let input = Pipe(), output = Pipe(), errors = Pipe()
-            process.standardInput = input
-            process.standardOutput = output
-            process.standardError = errors
-            try process.run()
-            input.fileHandleForWriting.write(try Data(contentsOf: URL(fileURLWithPath: outcome.check.path)))
-            try input.fileHandleForWriting.close()
-            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            XCTAssertEqual(process.terminationStatus, 0, String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
-            let resources = text.split(separator: "\n").filter { $0.hasPrefix("i-") }.map { String($0.prefix(19)) }
-            XCTAssertEqual(resources, outcome.rows.map(\.resource), outcome.check.id)
+    /// Runs `file` with the sqlite3 shell on `database` (read-only) and returns its rows as JSON
+    /// objects, columns in order.
+    private func sqlite3Rows(_ file: String, database: String) throws -> [JSONValue] {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        process.arguments = ["-readonly", "-json", database]
+        process.standardInput = try FileHandle(forReadingFrom: URL(fileURLWithPath: file))
+        let errors = try TestSupport.temporaryDirectory().appendingPathComponent("stderr")
+        _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
+        process.standardError = try FileHandle(forWritingTo: errors)
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0, (try? String(contentsOf: errors, encoding: .utf8)) ?? "")
+        // The shell prints nothing at all for a query without rows.
+        return text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? [] : try JSONValue.parse(text).elements
+    }
+
+    /// A cell as the sqlite3 shell's JSON writes it.
+    private func json(_ cell: CellValue) -> JSONValue {
+        switch cell {
+        case .null: return .null
+        case .integer(let number): return .number(String(number))
+        case .real(let number): return .number(String(number))
+        case .text(let text): return .string(text)
         }
+    }
+
+    /// Every saved check is plain SQL that the sqlite3 shell runs unchanged, with the same rows:
+    /// every row of every check, every column in full, on data where every check returns rows.
+    func testEveryCheckRunsUnchangedInTheSQLite3Shell() throws {
+        let database = try TestSupport.database()
+        try TestSupport.importPaths([TestSupport.samples, TestSupport.path("Samples/credentials/aws"),
+                                     TestSupport.path("Samples/credentials/scanner-reports")], into: database)
+        _ = try HostScanner(database: database, options: .init()).run(paths: [TestSupport.path("Samples/credentials/hosts")])
+        let result = try TestSupport.runChecks(try BenchmarkCatalog(directory: TestSupport.root.appendingPathComponent("Queries")).resolve("cis-1.18"),
+                                               database: database)
+        XCTAssertEqual(result.outcomes.count, 8)
+        for outcome in result.outcomes {
+            let id = outcome.check.id
+            let shell = try sqlite3Rows(outcome.check.path, database: database.path)
+            XCTAssertFalse(shell.isEmpty, "\(id) returns rows on the demo data, so the comparison compares something")
+            XCTAssertEqual(shell.count, outcome.rows.count, id)
+            for (row, expected) in zip(outcome.rows, shell) {
+                let members = expected.members
+                XCTAssertEqual(members.prefix(3).map(\.key), ["resource", "status", "reason"], id)
+                XCTAssertEqual(row.resource, expected["resource"]?.string, id)
+                XCTAssertEqual(row.status.rawValue, expected["status"]?.string, "\(id) \(row.resource)")
+                XCTAssertEqual(row.reason, expected["reason"]?.string, "\(id) \(row.resource)")
+                XCTAssertEqual(row.dimensions.map(\.name), members.dropFirst(3).map(\.key), "\(id) \(row.resource)")
+                XCTAssertEqual(row.dimensions.map { json($0.value) }, members.dropFirst(3).map(\.value), "\(id) \(row.resource)")
+            }
+        }
+        // The demo data as the README shows it (8 checks, 123 results), access keys included.
+        XCTAssertEqual(result.outcomes.map(\.rows.count).reduce(0, +), 123)
+        XCTAssertEqual(result.summary.counts, [.alarm: 37, .error: 2, .info: 48, .ok: 30, .skip: 6])
     }
 }

@@ -13,18 +13,24 @@ import XCTest
 /// Layer peeling on user data built with the real tools (gzip(1), base64(1), a MIME writer):
 /// end-to-end fixtures from moto are in ImporterTests.
 final class UserDataDecoderTests: XCTestCase {
+    /// Runs a tool with `input` as its standard input and returns its standard output. The input
+    /// is a file, not a pipe: a tool whose output outgrows a pipe buffer before it has read all of
+    /// its input (gzip on 80 MB of zeros writes 80 KB) cannot block on a writer that waits for it.
     private func run(_ arguments: [String], input: Data) throws -> Data {
+        let file = try TestSupport.temporaryDirectory().appendingPathComponent("stdin")
+        try input.write(to: file)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = arguments
-        let stdin = Pipe(), stdout = Pipe()
+        let stdin = try FileHandle(forReadingFrom: file)
+        defer { try? stdin.close() }
+        let stdout = Pipe()
         process.standardInput = stdin
         process.standardOutput = stdout
         try process.run()
-        stdin.fileHandleForWriting.write(input)
-        try stdin.fileHandleForWriting.close()
         let output = stdout.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0, "\(arguments)")
         return output
     }
 
@@ -108,14 +114,25 @@ final class UserDataDecoderTests: XCTestCase {
 
     func testUndecodableLayersAreErrorsNotSilence() {
         let brokenGzip: [UInt8] = [0x1F, 0x8B, 0x08, 0x00, 0x01, 0x02, 0x03]
-        XCTAssertFalse(UserDataDecoder.decode(apiValue: Data(brokenGzip).base64EncodedString()).errors.isEmpty)
         let binary: [UInt8] = [0x00, 0xFF, 0xFE, 0x10, 0x80]
-        XCTAssertFalse(UserDataDecoder.decode(apiValue: Data(binary).base64EncodedString()).errors.isEmpty)
-        XCTAssertFalse(UserDataDecoder.decode(apiValue: Data("#cloud-config\nwrite_files: [\n".utf8).base64EncodedString()).errors.isEmpty)
+        let cloudConfig = "#cloud-config\nwrite_files: [\n"
+        // One error each, naming the layer and what is wrong with it; only readable text is a document.
+        for (input, problem, documents) in [(Data(brokenGzip), "gzip data is corrupt or truncated", [String]()),
+                                            (Data(binary), "binary data that is neither gzip nor UTF-8 text", []),
+                                            (Data(cloudConfig.utf8), "#cloud-config is not readable YAML", [cloudConfig])] {
+            let decoding = UserDataDecoder.decode(apiValue: input.base64EncodedString())
+            XCTAssertEqual(decoding.errors.count, 1, problem)
+            XCTAssertTrue(decoding.errors.first?.hasPrefix("user-data: " + problem) ?? false, "\(decoding.errors)")
+            XCTAssertEqual(decoding.documents.map(\.text), documents, problem)
+        }
     }
 
     func testGzipBombIsRefused() throws {
         let bomb = try run(["gzip", "-n", "-c"], input: Data(count: 80 << 20))
-        XCTAssertThrowsError(try Gzip.decompress(Array(bomb), limit: 64 << 20))
+        XCTAssertThrowsError(try Gzip.decompress(Array(bomb), limit: 64 << 20)) { error in
+            XCTAssertEqual(error as? DecodeError, Gzip.tooLarge, "refused for its size, not as corrupt")
+        }
+        // The same bytes under the limit decompress whole: the refusal is the limit, not the data.
+        XCTAssertEqual(try Gzip.decompress(Array(bomb), limit: 80 << 20).count, 80 << 20)
     }
 }

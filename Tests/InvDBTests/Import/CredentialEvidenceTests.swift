@@ -21,10 +21,12 @@ final class CredentialEvidenceTests: XCTestCase {
         try JSONValue.parse(String(contentsOfFile: fixtures + "/expected-findings.json", encoding: .utf8))
     }
 
+    /// A copy of the fixtures' instances, user data and IAM data, imported once for the class.
     private func imported() throws -> InvDatabase {
-        let database = try TestSupport.database()
-        try TestSupport.importPaths([fixtures + "/us-east-1", fixtures + "/user-data", fixtures + "/iam"], into: database)
-        return database
+        let fixtures = fixtures
+        return try TestSupport.cachedDatabase("credential-evidence") { database in
+            try TestSupport.importPaths([fixtures + "/us-east-1", fixtures + "/user-data", fixtures + "/iam"], into: database)
+        }
     }
 
     private func findings(_ database: InvDatabase, instance: String, sourceKinds: [String]) throws -> Set<String> {
@@ -63,7 +65,11 @@ final class CredentialEvidenceTests: XCTestCase {
         try TestSupport.importPaths([fixtures + "/user-data"], into: folder)
         let query = "SELECT instance_id || credential_kind || coalesce(key_id, '') || document || line || preview FROM credential_findings ORDER BY 1"
         XCTAssertEqual(try TestSupport.strings(lines, query), try TestSupport.strings(folder, query))
-        XCTAssertGreaterThan(try TestSupport.int(lines, "SELECT count(*) FROM credential_sources"), 10)
+        // One user-data source per line, that is per instance of the fixtures.
+        let instances = try expected()["user_data"]!.members.map(\.key).sorted()
+        XCTAssertEqual(instances.count, 15)
+        XCTAssertEqual(try TestSupport.strings(lines, "SELECT instance_id FROM credential_sources WHERE source_kind = 'user-data' ORDER BY 1"), instances)
+        XCTAssertEqual(try TestSupport.int(lines, "SELECT count(*) FROM credential_sources"), instances.count)
     }
 
     func testUserDataCheckVerdicts() throws {
@@ -93,10 +99,17 @@ final class CredentialEvidenceTests: XCTestCase {
         }
         XCTAssertEqual(Set(try TestSupport.strings(database, "SELECT DISTINCT instance_id FROM credential_sources WHERE source_kind IN ('file', 'environment')")),
                        Set(try expected()["instances_scanned_on_host"]!.elements.compactMap(\.string)))
+        // Never scanned: info (parts 2 and 3 unverified), or skip for a terminated instance.
         let scanned = try run(database, only: "ec2_instance_host_scanned")
-        for row in scanned.rows where try expected()["instances_never_scanned"]!.elements.compactMap(\.string).contains(row.resource) {
-            XCTAssertTrue(row.status == .info || row.status == .skip, "\(row.resource) never scanned: \(row.status)")
-        }
+        let neverScanned = try expected()["instances_never_scanned"]!.elements.compactMap(\.string)
+        XCTAssertEqual(neverScanned.count, 10)
+        let states = try expected()["user_data"]!
+        var expectedStatuses: [String: CheckStatus] = [:]
+        for instance in neverScanned { expectedStatuses[instance] = states[instance]?["state"]?.string == "terminated" ? .skip : .info }
+        XCTAssertEqual(expectedStatuses.values.filter { $0 == .skip }.count, 1)
+        var statuses: [String: CheckStatus] = [:]
+        for row in scanned.rows where neverScanned.contains(row.resource) { statuses[row.resource] = row.status }
+        XCTAssertEqual(statuses, expectedStatuses)
     }
 
     func testFoundKeysAreTiedToTheirIAMUser() throws {
@@ -128,7 +141,8 @@ final class CredentialEvidenceTests: XCTestCase {
             let created = try JSONValue.parse(String(contentsOfFile: fixtures + "/iam/" + file, encoding: .utf8))
             secrets.append(created["AccessKey"]!["SecretAccessKey"]!.string!)
         }
-        XCTAssertGreaterThan(secrets.count, 15)
+        // AWS's example, 21 secrets and tokens in fake-keys.json, 5 keys made by create-access-key.
+        XCTAssertEqual(secrets.count, 27)
         var haystacks: [(String, Data)] = []
         let benchmark = try BenchmarkCatalog(directory: TestSupport.root.appendingPathComponent("Queries")).resolve("cis-1.18")
         for format in OutputFormat.allCases {
@@ -151,7 +165,19 @@ final class CredentialEvidenceTests: XCTestCase {
                 }
             }
         }
-        XCTAssertGreaterThan(try TestSupport.int(database, "SELECT count(*) FROM credential_findings WHERE credential_kind = 'secret-access-key'"), 10)
+        // Each secret the fixtures planted in user data and host files is a finding (fingerprint
+        // and preview only), no more.
+        var planted: [String: Int] = [:], found: [String: Int] = [:]
+        for (part, kinds) in [("user_data", ["user-data"]), ("hosts", ["file", "environment"])] {
+            planted[part] = try expected()[part]!.members.flatMap { $0.value["findings"]?.elements ?? [] }
+                .filter { $0["kind"]?.string == "secret_access_key" }.count
+            found[part] = try TestSupport.int(database, """
+                SELECT count(*) FROM credential_findings AS f JOIN credential_sources AS s ON s.source_id = f.source_id
+                WHERE f.credential_kind = 'secret-access-key' AND s.source_kind IN (\(kinds.map { "'\($0)'" }.joined(separator: ", ")))
+                """)
+        }
+        XCTAssertEqual(planted, ["user_data": 15, "hosts": 12])
+        XCTAssertEqual(found, planted)
     }
 
     /// Each scanner's findings land on the right instance: every key id a report names is one
@@ -168,7 +194,22 @@ final class CredentialEvidenceTests: XCTestCase {
             let summary = try TestSupport.importPaths([fixtures + "/scanner-reports/" + report], into: database)
             XCTAssertTrue(summary.warnings.isEmpty, "\(report): \(summary.warnings)")
             let rows = try TestSupport.strings(database, "SELECT instance_id || ' ' || coalesce(key_id, '-') FROM credential_findings WHERE scanner = ?", [scanner])
-            XCTAssertFalse(rows.isEmpty, report)
+            // Where the count follows from the report alone: a gitleaks record is one finding, a
+            // trufflehog v3 RawV2 `id:secret[:token]` is one finding per part, and detect-secrets'
+            // hashed secrets name no key, so only its "AWS Access Key" results are findings.
+            let source = try String(contentsOfFile: fixtures + "/scanner-reports/" + report, encoding: .utf8)
+            switch report {
+            case "gitleaks.json":
+                XCTAssertEqual(rows.count, try JSONValue.parse(source).elements.count, report)
+            case "trufflehog3.jsonl":
+                let parts = try source.split(separator: "\n").map { try JSONValue.parse(String($0))["RawV2"]!.string!.split(separator: ":").count }
+                XCTAssertEqual(rows.count, parts.reduce(0, +), report)
+            case "detect-secrets-baseline.json":
+                let results = try JSONValue.parse(source)["results"]!.members.flatMap(\.value.elements)
+                XCTAssertEqual(rows.count, results.filter { $0["type"]?.string == "AWS Access Key" }.count, report)
+            default:
+                XCTAssertFalse(rows.isEmpty, report)
+            }
             for row in rows {
                 let parts = row.split(separator: " ").map(String.init)
                 if parts[1] != "-" {

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import XCTest
 @testable import InvDBCore
 @testable import InvDBJSON
@@ -100,6 +101,18 @@ final class DetectionGapTests: XCTestCase {
         let path = try TestSupport.file(named: "boto3-report.json", JSONValue.object(members).minifiedJSON)
         let database = try TestSupport.database()
         try TestSupport.importPaths([path], into: database)
-        XCTAssertGreaterThan(try TestSupport.int(database, "SELECT count(*) FROM iam_credential_report"), 0)
+        // The same rows as the CLI's base64 form: two key slots for each user line of the CSV.
+        let users = csv.split(separator: "\n").dropFirst().filter { !$0.isEmpty }.count
+        XCTAssertEqual(users, 5)
+        let query = """
+            SELECT user_arn, user_name, key_slot, active, coalesce(last_rotated, '-'), coalesce(last_used_date, '-'),
+                   coalesce(last_used_region, '-'), coalesce(last_used_service, '-'), coalesce(generated_at, '-')
+            FROM iam_credential_report ORDER BY user_arn, key_slot
+            """
+        let base64 = try TestSupport.database()
+        try TestSupport.importPaths([TestSupport.path("Samples/credentials/aws/iam/get-credential-report.json")], into: base64)
+        let rows = try database.read { db in try Row.fetchAll(db, sql: query).map { $0.description } }
+        XCTAssertEqual(rows.count, 2 * users)
+        XCTAssertEqual(rows, try base64.read { db in try Row.fetchAll(db, sql: query).map { $0.description } })
     }
 }

@@ -49,8 +49,26 @@ final class ImporterTests: XCTestCase {
         XCTAssertNotNil(row["availability_zone"] as String?)
         XCTAssertNotNil(row["private_ip"] as String?)
         XCTAssertEqual(try TestSupport.int(database, "SELECT count(*) FROM ec2_instance_tags WHERE instance_id = 'i-74ec2d1b23f05857d'"), 2)
-        XCTAssertGreaterThan(try TestSupport.int(database, "SELECT count(*) FROM ec2_network_interfaces"), 0)
-        XCTAssertGreaterThan(try TestSupport.int(database, "SELECT count(*) FROM ec2_network_interface_ips"), 0)
+        // Every interface and address of the listing, exactly (read from the file itself).
+        let listing = try JSONValue.parse(String(contentsOfFile: TestSupport.path("Samples/aws/us-east-1/describe-instances.json"), encoding: .utf8))
+        var interfaces: [String] = [], addresses: [String] = []
+        for instance in listing["Reservations"]!.elements.flatMap({ $0["Instances"]!.elements }) {
+            for interface in instance["NetworkInterfaces"]?.elements ?? [] {
+                let eni = interface["NetworkInterfaceId"]!.string!
+                interfaces.append("\(eni) \(instance["InstanceId"]!.string!) \(interface["PrivateIpAddress"]?.string ?? "-")")
+                for address in interface["PrivateIpAddresses"]?.elements ?? [] {
+                    addresses.append("\(eni) ipv4 \(address["PrivateIpAddress"]!.string!) \(address["Primary"]?.bool == true ? 1 : 0)")
+                }
+                for address in interface["Ipv6Addresses"]?.elements ?? [] {
+                    addresses.append("\(eni) ipv6 \(address["Ipv6Address"]!.string!) 0")
+                }
+            }
+        }
+        XCTAssertEqual(interfaces.count, 7)
+        XCTAssertEqual(try TestSupport.strings(database, "SELECT network_interface_id || ' ' || instance_id || ' ' || coalesce(private_ip, '-') FROM ec2_network_interfaces ORDER BY 1"),
+                       interfaces.sorted())
+        XCTAssertEqual(try TestSupport.strings(database, "SELECT network_interface_id || ' ' || family || ' ' || address || ' ' || is_primary FROM ec2_network_interface_ips ORDER BY 1"),
+                       addresses.sorted())
         // A tag value with a line break is stored as is.
         XCTAssertEqual(try TestSupport.int(database, "SELECT count(*) FROM ec2_instance_tags WHERE value LIKE '%' || char(10) || '%'"), 1)
     }

@@ -33,6 +33,12 @@ final class ManyAccountsTests: XCTestCase {
         return files.sorted()
     }
 
+    /// A copy of every file of the fixture imported in one run (imported once for the class).
+    private func allFilesDatabase() throws -> InvDatabase {
+        let files = try files()
+        return try TestSupport.cachedDatabase("two-accounts") { try TestSupport.importPaths(files, into: $0) }
+    }
+
     /// Check results as `check resource status reason` lines.
     private func results(importing paths: [String], oneRunPerFile: Bool) throws -> [String] {
         let database = try TestSupport.database()
@@ -41,6 +47,10 @@ final class ManyAccountsTests: XCTestCase {
         } else {
             try TestSupport.importPaths(paths, into: database)
         }
+        return try results(database)
+    }
+
+    private func results(_ database: InvDatabase) throws -> [String] {
         let benchmark = try BenchmarkCatalog(directory: TestSupport.root.appendingPathComponent("Queries")).resolve("cis-1.18")
         let collector = CheckResultCollector()
         try CheckRunner(database: database).run(benchmark, into: collector)
@@ -59,7 +69,7 @@ final class ManyAccountsTests: XCTestCase {
     }
 
     func testSameNamesInTwoAccountsNeverMix() throws {
-        let lines = try results(importing: try files(), oneRunPerFile: false)
+        let lines = try results(try allFilesDatabase())
         func status(_ check: String, _ resource: String) -> String? {
             lines.first { $0.hasPrefix("\(check) \(resource) ") }?.split(separator: " ")[2].description
         }
@@ -123,8 +133,7 @@ final class ManyAccountsTests: XCTestCase {
     }
 
     func testTheReportCountsResultsPerAccountAndRegion() throws {
-        let database = try TestSupport.database()
-        try TestSupport.importPaths(try files(), into: database)
+        let database = try allFilesDatabase()
         let benchmark = try BenchmarkCatalog(directory: TestSupport.root.appendingPathComponent("Queries")).resolve("cis-1.18")
         let folder = try TestSupport.temporaryDirectory().path
         let report = try ReportBuilder(database: database).run(benchmark, now: Date(timeIntervalSince1970: 1_790_000_000), writingTo: folder)

@@ -53,6 +53,13 @@ final class ReportTests: XCTestCase {
         _ = try Importer(database: database, options: options).run(paths: paths)
     }
 
+    /// A copy of the samples imported at 2026-11-20T06:00:00Z (imported once for the class).
+    private func samplesImportedOnThe20th() throws -> InvDatabase {
+        try TestSupport.cachedDatabase("samples-2026-11-20") { database in
+            try importAt([TestSupport.samples], "2026-11-20T06:00:00Z", into: database)
+        }
+    }
+
     func testNewResolvedStillFailingWaivedAndExpired() throws {
         let database = try TestSupport.database()
         try importAt([TestSupport.path("Samples/aws/us-east-1"), TestSupport.path("Samples/aws/iam")], "2026-11-20T06:00:00Z", into: database)
@@ -87,8 +94,7 @@ final class ReportTests: XCTestCase {
     }
 
     func testSameDatabaseAndClockGiveTheSameBytes() throws {
-        let database = try TestSupport.database()
-        try importAt([TestSupport.samples], "2026-11-20T06:00:00Z", into: database)
+        let database = try samplesImportedOnThe20th()
         _ = try report(ReportBuilder(database: database), "2026-11-20T07:00:00Z", database: database)
         // Two copies of the same database, the same clock: the same report, byte for byte.
         try database.checkpoint()
@@ -107,8 +113,7 @@ final class ReportTests: XCTestCase {
     }
 
     func testReportFilesAreWrittenWholeAndSortByTime() throws {
-        let database = try TestSupport.database()
-        try importAt([TestSupport.samples], "2026-11-20T06:00:00Z", into: database)
+        let database = try samplesImportedOnThe20th()
         let out = try TestSupport.temporaryDirectory().appendingPathComponent("reports").path
         for day in ["2026-11-20T07:00:00Z", "2026-11-21T07:00:00Z"] {
             _ = try report(ReportBuilder(database: database), day, into: out, database: database)
@@ -121,8 +126,7 @@ final class ReportTests: XCTestCase {
     }
 
     func testReportMarkdownIsSafeAndHasCharts() throws {
-        let database = try TestSupport.database()
-        try importAt([TestSupport.samples], "2026-11-20T06:00:00Z", into: database)
+        let database = try samplesImportedOnThe20th()
         let builder = ReportBuilder(database: database)
         _ = try report(builder, "2026-11-20T07:00:00Z", database: database)
         let report = try report(builder, "2026-12-20T07:00:00Z", database: database)

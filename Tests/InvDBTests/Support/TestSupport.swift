@@ -25,6 +25,18 @@ enum TestSupport {
         try Migrations(directory: root.appendingPathComponent("Schema"))
     }
 
+    /// Migrations as an older invdb shipped them: the first `count` files of Schema/, copied to
+    /// a folder of their own.
+    static func migrations(upTo count: Int) throws -> Migrations {
+        let folder = try temporaryDirectory().appendingPathComponent("Schema")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let names = try FileManager.default.contentsOfDirectory(atPath: path("Schema")).filter { $0.hasSuffix(".sql") }.sorted()
+        for name in names.prefix(count) {
+            try FileManager.default.copyItem(atPath: path("Schema/\(name)"), toPath: folder.appendingPathComponent(name).path)
+        }
+        return try Migrations(directory: folder)
+    }
+
     /// The folder that holds every temporary folder of this test process; removed when the
     /// process exits.
     private static let temporaryRoot: URL = {
@@ -39,6 +51,43 @@ enum TestSupport {
         let url = temporaryRoot.appendingPathComponent(UUID().uuidString)
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
+    }
+
+    /// Database files built once per test process, by name (see `cachedDatabase`).
+    private final class DatabaseCache: @unchecked Sendable {
+        let lock = NSLock()
+        var templates: [String: String] = [:]
+    }
+
+    private static let cache = DatabaseCache()
+
+    /// A fresh copy of a database that `build` fills once per test process: a class whose tests
+    /// import the same samples pays for the import once, and each test still gets its own file
+    /// (with its fingerprint key) to write to. `name` identifies what `build` makes.
+    static func cachedDatabase(_ name: String, build: (InvDatabase) throws -> Void) throws -> InvDatabase {
+        cache.lock.lock()
+        defer { cache.lock.unlock() }
+        let template: String
+        if let known = cache.templates[name] {
+            template = known
+        } else {
+            let made = try database()
+            try build(made)
+            try made.checkpoint()   // the file alone is the whole database
+            template = made.path
+            cache.templates[name] = template
+        }
+        let path = try temporaryDirectory().appendingPathComponent("test.sqlite").path
+        try FileManager.default.copyItem(atPath: template, toPath: path)
+        if FileManager.default.fileExists(atPath: template + ".key") {
+            try FileManager.default.copyItem(atPath: template + ".key", toPath: path + ".key")
+        }
+        return try InvDatabase.open(path: path, migrations: try migrations(), access: .create)
+    }
+
+    /// A copy of a database holding the bundled samples (`Samples/aws`), imported once.
+    static func samplesDatabase() throws -> InvDatabase {
+        try cachedDatabase("samples") { try importPaths([samples], into: $0) }
     }
 
     /// Every change from run `from` to run `to`, by kind.
