@@ -353,7 +353,7 @@ final class IntervalHistoryTests: XCTestCase {
             }
         }
         let database = try InvDatabase.open(path: path, migrations: try TestSupport.migrations(), access: .write)
-        XCTAssertEqual(try TestSupport.strings(database, "SELECT identifier FROM grdb_migrations ORDER BY 1").last, "0007_result_history")
+        XCTAssertTrue(try TestSupport.strings(database, "SELECT identifier FROM grdb_migrations ORDER BY 1").contains("0007_result_history"))
 
         // The intervals, by hand: b's runs are 1, 3, 4, 6, 7 (run 2 and 5 are c's, so r-gap is
         // continuous over 1 and 3 in b, and over 2 and 5 in c).
