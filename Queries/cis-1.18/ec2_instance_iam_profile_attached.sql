@@ -11,25 +11,24 @@ SELECT
     i.instance_id AS resource,
     CASE
         WHEN i.out_of_scope IS NOT NULL THEN 'skip'
-        WHEN p.instance_id IS NULL THEN 'alarm'
+        WHEN NOT i.has_profile THEN 'alarm'
         ELSE 'ok'
     END AS status,
     CASE
         WHEN i.out_of_scope IS NOT NULL THEN i.out_of_scope
-        WHEN p.instance_id IS NULL
+        WHEN NOT i.has_profile
             THEN i.label || ' (' || i.state || ') has no IAM instance profile, so AWS calls from it need stored keys: '
                 || 'attach one with aws ec2 associate-iam-instance-profile --instance-id ' || i.instance_id
                 || ' --iam-instance-profile Name=<profile-name>.'
-        WHEN p.listed_arn IS NULL
-            THEN i.label || ' has an instance profile (the listing gives only its id, ' || p.listed_id || ')'
-                || CASE WHEN p.matched_by = 'id' THEN ': ' || p.profile_name || ' in the IAM data.' ELSE '.' END
-        ELSE i.label || ' has instance profile ' || p.profile_name || '.'
+        WHEN i.listed_arn IS NULL
+            THEN i.label || ' has an instance profile (the listing gives only its id, ' || i.listed_id || ')'
+                || CASE WHEN i.matched_by = 'id' THEN ': ' || i.profile_name || ' in the IAM data.' ELSE '.' END
+        ELSE i.label || ' has instance profile ' || i.profile_name || '.'
     END AS reason,
     i.account_id,
     i.region,
     i.name AS instance_name,
     i.state AS instance_state,
-    coalesce(p.profile_arn, p.listed_arn) AS profile_arn
+    coalesce(i.profile_arn, i.listed_arn) AS profile_arn
 FROM check_instances AS i
-LEFT JOIN instance_profile_links AS p ON p.instance_id = i.instance_id
 ORDER BY i.account_id, i.region, i.instance_id;

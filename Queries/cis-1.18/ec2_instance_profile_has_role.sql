@@ -25,37 +25,37 @@ newest_iam_import AS (
     GROUP BY account_id
 )
 SELECT
-    i.instance_id AS resource,
+    p.instance_id AS resource,
     CASE
-        WHEN i.out_of_scope IS NOT NULL THEN 'skip'
+        WHEN p.out_of_scope IS NOT NULL THEN 'skip'
         WHEN p.matched_by IS NULL THEN 'error'
         WHEN r.role_names IS NULL THEN 'alarm'
         ELSE 'ok'
     END AS status,
     CASE
-        WHEN i.out_of_scope IS NOT NULL THEN i.out_of_scope
+        WHEN p.out_of_scope IS NOT NULL THEN p.out_of_scope
         WHEN p.matched_by IS NULL AND coalesce(a.profiles, 0) = 0
-            THEN 'Not verified: no IAM instance profiles of account ' || i.account_id || ' have been imported, so whether profile '
-                || p.profile_name || ' of ' || i.label || ' holds a role is unknown; import the output of aws iam list-instance-profiles '
+            THEN 'Not verified: no IAM instance profiles of account ' || p.account_id || ' have been imported, so whether profile '
+                || p.profile_name || ' of ' || p.label || ' holds a role is unknown; import the output of aws iam list-instance-profiles '
                 || '(or aws iam get-account-authorization-details) for that account.'
         WHEN p.matched_by IS NULL
-            THEN 'Not verified: profile ' || p.profile_name || ' of ' || i.label || ' is missing from the IAM data imported for account '
-                || i.account_id || coalesce(' (newest: ' || n.description || ')', '')
+            THEN 'Not verified: profile ' || p.profile_name || ' of ' || p.label || ' is missing from the IAM data imported for account '
+                || p.account_id || coalesce(' (newest: ' || n.description || ')', '')
                 || ', which is probably older than the profile; import a fresh aws iam list-instance-profiles.'
         WHEN r.role_names IS NULL
-            THEN 'Profile ' || p.profile_name || ' of ' || i.label || ' (' || i.state || ') holds no role, so the instance gets no credentials from it: '
+            THEN 'Profile ' || p.profile_name || ' of ' || p.label || ' (' || p.state || ') holds no role, so the instance gets no credentials from it: '
                 || 'aws iam add-role-to-instance-profile --instance-profile-name ' || p.profile_name || ' --role-name <role-name>.'
-        ELSE 'Profile ' || p.profile_name || ' of ' || i.label || ' holds role ' || r.role_names || '.'
+        ELSE 'Profile ' || p.profile_name || ' of ' || p.label || ' holds role ' || r.role_names || '.'
             || CASE WHEN p.matched_by = 'id' THEN ' (The listing gives only the profile id ' || p.listed_id || '; matched to the IAM data by it.)' ELSE '' END
     END AS reason,
-    i.account_id,
-    i.region,
-    i.name AS instance_name,
-    i.state AS instance_state,
+    p.account_id,
+    p.region,
+    p.name AS instance_name,
+    p.state AS instance_state,
     coalesce(p.profile_arn, p.listed_arn) AS profile_arn
-FROM instance_profile_links AS p
-JOIN check_instances AS i ON i.instance_id = p.instance_id
+FROM check_instances AS p
 LEFT JOIN profile_roles AS r ON r.arn = p.profile_arn
-LEFT JOIN iam_accounts AS a ON a.account_id = i.account_id
-LEFT JOIN newest_iam_import AS n ON n.account_id = i.account_id
-ORDER BY i.account_id, i.region, i.instance_id;
+LEFT JOIN iam_accounts AS a ON a.account_id = p.account_id
+LEFT JOIN newest_iam_import AS n ON n.account_id = p.account_id
+WHERE p.has_profile
+ORDER BY p.account_id, p.region, p.instance_id;

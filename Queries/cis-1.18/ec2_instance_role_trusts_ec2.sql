@@ -9,20 +9,20 @@
 SELECT
     r.instance_id AS resource,
     CASE
-        WHEN i.out_of_scope IS NOT NULL THEN 'skip'
+        WHEN r.out_of_scope IS NOT NULL THEN 'skip'
         WHEN r.role_known = 0 THEN 'error'
         WHEN r.trusts_ec2 = 0 THEN 'alarm'
         ELSE 'ok'
     END AS status,
     CASE
-        WHEN i.out_of_scope IS NOT NULL THEN i.out_of_scope
+        WHEN r.out_of_scope IS NOT NULL THEN r.out_of_scope
         WHEN r.role_known = 0
-            THEN 'Not verified: role ' || r.role_name || ' of ' || i.label || ' is not in the imported IAM data; import aws iam list-roles '
+            THEN 'Not verified: role ' || r.role_name || ' of ' || r.label || ' is not in the imported IAM data; import aws iam list-roles '
                 || '(or aws iam get-account-authorization-details) for account ' || r.account_id || '.'
         WHEN r.trusts_ec2 = 0
-            THEN 'Role ' || r.role_name || ' of ' || i.label || ' does not let ec2.amazonaws.com assume it, so the instance gets no credentials: '
+            THEN 'Role ' || r.role_name || ' of ' || r.label || ' does not let ec2.amazonaws.com assume it, so the instance gets no credentials: '
                 || 'aws iam update-assume-role-policy --role-name ' || r.role_name || ' --policy-document file://ec2-trust-policy.json.'
-        ELSE 'Role ' || r.role_name || ' of ' || i.label || ' trusts ec2.amazonaws.com.'
+        ELSE 'Role ' || r.role_name || ' of ' || r.label || ' trusts ec2.amazonaws.com.'
     END AS reason,
     r.account_id,
     r.region,
@@ -31,6 +31,5 @@ SELECT
     r.profile_arn,
     r.role_arn
 FROM instance_roles AS r
-JOIN check_instances AS i ON i.instance_id = r.instance_id
 WHERE r.role_arn IS NOT NULL
 ORDER BY r.account_id, r.region, r.instance_id;
