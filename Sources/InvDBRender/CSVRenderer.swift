@@ -11,6 +11,8 @@ public final class CSVRenderer: CheckResultConsumer, TableResultConsumer {
     private var dimensionSlots: [Int?] = []
     private var benchmarkID = ""
     private var check: CheckDefinition?
+    /// The fields every row of the current check starts with, escaped once.
+    private var rowPrefix = OutputBytes()
 
     public init(sink: any OutputSink) {
         output = BufferedSink(sink)
@@ -61,15 +63,17 @@ public final class CSVRenderer: CheckResultConsumer, TableResultConsumer {
     public func beginCheck(_ check: CheckDefinition, index: Int, columns: CheckColumns) throws {
         self.check = check
         dimensionSlots = dimensionNames.map { columns.dimension($0) }
+        rowPrefix = OutputBytes()
+        for field in [benchmarkID, check.id, check.title, check.severity] {
+            rowPrefix.appendCSV(field)
+            rowPrefix.append(",")
+        }
     }
 
     public func row(_ row: ResultRow, status: CheckStatus, columns: CheckColumns) throws {
-        guard let check else { return }
+        guard check != nil else { return }
         let out = output
-        for field in [benchmarkID, check.id, check.title, check.severity] {
-            out.bytes.appendCSV(field)
-            out.bytes.append(",")
-        }
+        out.bytes.append(rowPrefix)
         row.withCell(columns.resource) { out.bytes.appendCSV($0) }
         out.bytes.append(",")
         out.bytes.append(status.rawValue)

@@ -60,6 +60,15 @@ public struct RunCounts: Codable, Equatable, Sendable {
     }
 }
 
+/// Result counts of one account and region.
+struct AccountRegionCounts: Encodable {
+    var account: String
+    var region: String
+    var counts: RunCounts
+
+    enum CodingKeys: String, CodingKey { case account = "account_id", region, counts }
+}
+
 /// The import freshness of one account and region.
 struct Freshness: Codable, Equatable {
     var accountId: String
@@ -86,7 +95,7 @@ struct ReportData {
     var freshness: [Freshness]
     var byAccount: [GroupCounts]
     var byRegion: [GroupCounts]
-    var byAccountRegion: [(account: String, region: String, counts: RunCounts)]
+    var byAccountRegion: [AccountRegionCounts]
     /// The tag grouped by (`--group-by-tag`) and its groups.
     var tag: String?
     var byTag: [GroupCounts]
@@ -95,8 +104,8 @@ struct ReportData {
     /// The SQL condition "interval h holds run :run of :benchmark".
     static let holdsRun = "h.benchmark = :benchmark AND h.first_run_id <= :run AND (h.last_run_id IS NULL OR h.last_run_id >= :run)"
 
-    init(benchmark: Benchmark, summary: CheckRunSummary, runId: Int, previousRunId: Int?, trendRuns: Int, tag: String?,
-         waivers: [Waiver], db: Database) throws {
+    init(benchmark: Benchmark, summary: CheckRunSummary, runId: Int, previousRunId: Int?, changes: [RunChange: Int], trendRuns: Int,
+         tag: String?, waivers: [Waiver], db: Database) throws {
         self.benchmark = benchmark
         self.summary = summary
         self.runId = runId
@@ -104,7 +113,7 @@ struct ReportData {
         recordedAt = runs.last { $0.id == runId }?.recordedAt ?? ""
         previous = runs.last { $0.id == previousRunId }
         trend = Array(runs.filter { $0.id <= runId }.suffix(trendRuns))
-        changes = try RunHistory.changeCounts(from: previousRunId, to: runId, db: db)
+        self.changes = changes
         freshness = try Row.fetchAll(db, sql: """
             SELECT coalesce(account_id, '-') AS account, coalesce(region, 'global') AS region,
                    min(imported_at) AS oldest, max(imported_at) AS newest
@@ -132,11 +141,23 @@ struct ReportData {
         func ranked(_ groups: [(key: [String], counts: RunCounts)]) -> [GroupCounts] {
             groups.map { GroupCounts(group: $0.key[0], counts: $0.counts) }.sorted { ($0.failing, $1.group) > ($1.failing, $0.group) }
         }
-        byAccount = ranked(try grouped(["coalesce(h.account_id, '-')"]))
-        byRegion = ranked(try grouped(["coalesce(h.region, '-')"]))
-        byAccountRegion = try grouped(["coalesce(h.account_id, '-')", "coalesce(h.region, '-')"])
-            .map { (account: $0.key[0], region: $0.key[1], counts: $0.counts) }
+        // One pass over the run's results, by account and region; the account and the region
+        // totals are sums of it.
+        let places = try grouped(["coalesce(h.account_id, '-')", "coalesce(h.region, '-')"])
+            .map { AccountRegionCounts(account: $0.key[0], region: $0.key[1], counts: $0.counts) }
             .sorted { ($0.account, $0.region) < ($1.account, $1.region) }
+        byAccountRegion = places
+        func total(_ key: KeyPath<AccountRegionCounts, String>) -> [(key: [String], counts: RunCounts)] {
+            var sums: [String: RunCounts] = [:]
+            for item in places {
+                var sum = sums[item[keyPath: key], default: RunCounts()]
+                for status in CheckStatus.allCases { sum[status] += item.counts[status] }
+                sums[item[keyPath: key]] = sum
+            }
+            return sums.map { ([$0.key], $0.value) }
+        }
+        byAccount = ranked(total(\.account))
+        byRegion = ranked(total(\.region))
         self.tag = tag
         if let tag {
             byTag = ranked(try grouped(["coalesce(t.value, '(no tag)')"],

@@ -13,13 +13,16 @@ public enum RunCommand: String, Sendable {
 /// Records a benchmark run in the history as its results stream past: a consumer of the results
 /// pipeline, used inside the caller's write transaction.
 ///
-/// Each row goes into a temporary table; at the end, set-based statements close the history
-/// intervals (`result_history`) of results that changed or vanished and open intervals for new
-/// ones, so a run that finds what the previous one found writes almost nothing.
+/// History is kept as intervals (`result_history`): each result's status, reason and
+/// dimensions from the run they appeared to the run they were last seen. Each row is compared
+/// with its open interval (one index lookup); only a change writes: the old interval is closed
+/// and a new one opened. At the end, the open intervals this run did not see are closed. So a
+/// run that finds what the previous one found writes nothing but its `runs` row, and the
+/// recorder counts, on the way, what changed since the previous run.
 ///
 /// ```swift
 /// try database.write { db in
-///     let recorder = try RunRecorder(db: db, command: .check, now: now)
+///     let recorder = RunRecorder(db: db, command: .check, now: now)
 ///     try CheckRunner(database: database).run(benchmark, into: CheckResultFanOut([renderer, recorder]))
 ///     print(recorder.runId!)
 /// }
@@ -28,13 +31,13 @@ public final class RunRecorder: CheckResultConsumer {
     private let db: Database
     private let command: RunCommand
     private let recordedAt: String
-    private var benchmark: String?
-    private var insert: BulkStatement?
-    private var parameters: (check: BulkStatement.Parameter, resource: BulkStatement.Parameter, status: BulkStatement.Parameter,
-                             effective: BulkStatement.Parameter, reason: BulkStatement.Parameter, account: BulkStatement.Parameter,
-                             region: BulkStatement.Parameter, name: BulkStatement.Parameter)?
+    private var benchmark = ""
     private var checkId = ""
-    /// The recorded run, once `end` has run.
+    private var statements: Statements?
+    /// Open intervals of earlier runs that this run saw again (by interval id).
+    private var seen = IntervalSet()
+    private var changes: [RunChange: Int] = [:]
+    /// The recorded run (set in `begin`).
     public private(set) var runId: Int?
     /// The run of the same benchmark before this one, if any.
     public private(set) var previousRunId: Int?
@@ -46,89 +49,192 @@ public final class RunRecorder: CheckResultConsumer {
         self.recordedAt = Timestamp.iso8601(now)
     }
 
+    /// What changed since the previous run of the benchmark (every failing result is new when
+    /// there is none), once `end` has run.
+    public var changeCounts: [RunChange: Int] {
+        Dictionary(uniqueKeysWithValues: RunChange.allCases.map { ($0, changes[$0] ?? 0) })
+    }
+
+    /// The statements the recorder runs for each row.
+    private struct Statements {
+        let open: BulkStatement
+        let openKeys: (benchmark: BulkStatement.Parameter, check: BulkStatement.Parameter, resource: BulkStatement.Parameter)
+        let insert: BulkStatement
+        let insertValues: [String: BulkStatement.Parameter]
+        let close: BulkStatement
+        let closeKeys: (id: BulkStatement.Parameter, last: BulkStatement.Parameter)
+        let replace: BulkStatement
+        let replaceValues: [String: BulkStatement.Parameter]
+
+        init(_ db: Database) throws {
+            open = try BulkStatement(db, sql: """
+                SELECT interval_id, first_run_id, status, effective_status, reason, account_id, region, name, failing_since
+                FROM result_history WHERE benchmark = :benchmark AND check_id = :check_id AND resource = :resource AND last_run_id IS NULL
+                """)
+            openKeys = (try open.parameter("benchmark"), try open.parameter("check_id"), try open.parameter("resource"))
+            insert = try BulkStatement(db, sql: """
+                INSERT INTO result_history(benchmark, check_id, resource, status, effective_status, reason, account_id, region, name,
+                                           first_run_id, last_run_id, failing_since)
+                VALUES (:benchmark, :check_id, :resource, :status, :effective_status, :reason, :account_id, :region, :name,
+                        :first_run_id, NULL, :failing_since)
+                """)
+            let insert = self.insert
+            insertValues = try Dictionary(uniqueKeysWithValues: ["benchmark", "check_id", "resource", "status", "effective_status", "reason",
+                                                                 "account_id", "region", "name", "first_run_id", "failing_since"]
+                .map { ($0, try insert.parameter($0)) })
+            close = try BulkStatement(db, sql: "UPDATE result_history SET last_run_id = :last_run_id WHERE interval_id = :interval_id")
+            closeKeys = (try close.parameter("interval_id"), try close.parameter("last_run_id"))
+            // A check that returns the same resource twice: the later row wins, as in its output.
+            replace = try BulkStatement(db, sql: """
+                UPDATE result_history SET status = :status, effective_status = :effective_status, reason = :reason,
+                    account_id = :account_id, region = :region, name = :name, failing_since = :failing_since
+                WHERE interval_id = :interval_id
+                """)
+            let replace = self.replace
+            replaceValues = try Dictionary(uniqueKeysWithValues: ["status", "effective_status", "reason", "account_id", "region", "name",
+                                                                  "failing_since", "interval_id"]
+                .map { ($0, try replace.parameter($0)) })
+        }
+    }
+
     public func begin(_ benchmark: Benchmark, columns: [CheckColumns]) throws {
         self.benchmark = benchmark.id
+        previousRunId = try Int.fetchOne(db, sql: "SELECT max(run_id) FROM runs WHERE benchmark = ?", arguments: [benchmark.id])
+        let newest = try Int.fetchOne(db, sql: "SELECT max(import_id) FROM imports")
         try db.execute(sql: """
-            CREATE TEMP TABLE IF NOT EXISTS current_results (
-                check_id TEXT NOT NULL, resource TEXT NOT NULL, status TEXT NOT NULL, effective_status TEXT NOT NULL,
-                reason TEXT NOT NULL, account_id TEXT, region TEXT, name TEXT,
-                PRIMARY KEY (check_id, resource)) WITHOUT ROWID;
-            DELETE FROM temp.current_results;
-            """)
-        let insert = try BulkStatement(db, sql: """
-            INSERT OR REPLACE INTO temp.current_results(check_id, resource, status, effective_status, reason, account_id, region, name)
-            VALUES (:check_id, :resource, :status, :effective_status, :reason, :account_id, :region, :name)
-            """)
-        parameters = (try insert.parameter("check_id"), try insert.parameter("resource"), try insert.parameter("status"),
-                      try insert.parameter("effective_status"), try insert.parameter("reason"), try insert.parameter("account_id"),
-                      try insert.parameter("region"), try insert.parameter("name"))
-        self.insert = insert
+            INSERT INTO runs(recorded_at, benchmark, command, invdb_version, newest_import_id, counts) VALUES (?, ?, ?, ?, ?, '{}')
+            """, arguments: [recordedAt, benchmark.id, command.rawValue, InvDB.version, newest])
+        runId = Int(db.lastInsertedRowID)
+        statements = try Statements(db)
     }
 
     public func beginCheck(_ check: CheckDefinition, index: Int, columns: CheckColumns) throws {
         checkId = check.id
     }
 
+    /// A result's values as this run returned them: cells of the row, borrowed for the call.
+    private struct Values {
+        var status: UnsafeBufferPointer<UInt8>
+        var effective: CheckStatus
+        var reason: UnsafeBufferPointer<UInt8>
+        var account: UnsafeBufferPointer<UInt8>?
+        var region: UnsafeBufferPointer<UInt8>?
+        var name: UnsafeBufferPointer<UInt8>?
+    }
+
     public func row(_ row: ResultRow, status: CheckStatus, columns: CheckColumns) throws {
-        guard let insert, let p = parameters else { return }
-        func bindCell(_ parameter: BulkStatement.Parameter, _ index: Int?) {
-            guard let index, row.kinds[index] != .null else { return insert.bindNull(parameter) }
-            row.withCell(index) { bytes in
-                if bytes.isEmpty { insert.bindNull(parameter) } else { insert.bind(parameter, unownedText: bytes) }
-            }
+        guard let statements, let runId else { return }
+        func optional(_ index: Int?) -> UnsafeBufferPointer<UInt8>? {
+            guard let index, row.kinds[index] != .null else { return nil }
+            let bytes = row.withCell(index) { $0 }
+            return bytes.isEmpty ? nil : bytes
         }
-        insert.bind(p.check, checkId)
-        insert.bind(p.effective, status.rawValue)
-        row.withCell(columns.resource) { insert.bind(p.resource, unownedText: $0) }
-        row.withCell(columns.status) { insert.bind(p.status, unownedText: $0) }
-        row.withCell(columns.reason) { insert.bind(p.reason, unownedText: $0) }
-        bindCell(p.account, columns.dimension("account_id"))
-        bindCell(p.region, columns.dimension("region"))
-        let nameColumn = columns.dimension("instance_name").flatMap { row.kinds[$0] == .null || row.withCell($0, { $0.isEmpty }) ? nil : $0 }
-            ?? columns.dimension("name")
-        bindCell(p.name, nameColumn)
+        // The cells stay in place while the row is handed to this consumer.
+        let nameColumn = columns.dimension("instance_name").flatMap { optional($0) == nil ? nil : $0 } ?? columns.dimension("name")
+        let values = Values(status: row.withCell(columns.status) { $0 }, effective: status, reason: row.withCell(columns.reason) { $0 },
+                            account: optional(columns.dimension("account_id")), region: optional(columns.dimension("region")),
+                            name: optional(nameColumn))
+        let resource = row.withCell(columns.resource) { $0 }
+        let open = statements.open
+        open.bind(statements.openKeys.benchmark, benchmark)
+        open.bind(statements.openKeys.check, checkId)
+        open.bind(statements.openKeys.resource, unownedText: resource)
+        // What the open interval of this result says, if there is one.
+        let earlier: (id: Int, firstRun: Int, same: Bool, failing: Bool, failingSince: String?)? = try open.fetchRow { found in
+            guard let found else { return nil }
+            func equal(_ index: Int32, _ bytes: UnsafeBufferPointer<UInt8>?) -> Bool {
+                guard let bytes else { return found.isNull(index) }
+                return !found.isNull(index) && found.bytes(index).elementsEqual(bytes)
+            }
+            let effective = found.bytes(3)
+            let same = equal(2, values.status) && effective.elementsEqual(values.effective.rawValue.utf8) && equal(4, values.reason)
+                && equal(5, values.account) && equal(6, values.region) && equal(7, values.name)
+            let failing = effective.elementsEqual("alarm".utf8) || effective.elementsEqual("error".utf8)
+            return (found.int(0), found.int(1), same, failing, found.string(8))
+        }
+        let failing = status.isFinding
+        if let earlier, earlier.firstRun == runId {
+            // The check returned this resource twice in this run: keep the later row.
+            try write(values, into: statements.replace, statements.replaceValues, failingSince: failing ? earlier.failingSince ?? recordedAt : nil)
+            statements.replace.bind(statements.replaceValues["interval_id"]!, earlier.id)
+            try statements.replace.execute()
+            return
+        }
+        if let earlier {
+            seen.insert(earlier.id)
+            if earlier.failing { changes[failing ? .stillFailing : .resolved, default: 0] += 1 } else if failing { changes[.new, default: 0] += 1 }
+            if earlier.same { return }
+            statements.close.bind(statements.closeKeys.id, earlier.id)
+            statements.close.bind(statements.closeKeys.last, previousRunId)
+            try statements.close.execute()
+        } else if failing {
+            changes[.new, default: 0] += 1
+        }
+        // A failing streak goes on when the previous result was failing too.
+        let failingSince = failing ? (earlier?.failing == true ? earlier?.failingSince ?? recordedAt : recordedAt) : nil
+        let insert = statements.insert
+        insert.bind(statements.insertValues["benchmark"]!, benchmark)
+        insert.bind(statements.insertValues["check_id"]!, checkId)
+        insert.bind(statements.insertValues["resource"]!, unownedText: resource)
+        insert.bind(statements.insertValues["first_run_id"]!, runId)
+        try write(values, into: insert, statements.insertValues, failingSince: failingSince)
         try insert.execute()
     }
 
+    /// Binds a result's values to `statement` (it runs after).
+    private func write(_ values: Values, into statement: BulkStatement, _ parameters: [String: BulkStatement.Parameter],
+                       failingSince: String?) throws {
+        func bind(_ name: String, _ bytes: UnsafeBufferPointer<UInt8>?) {
+            if let bytes { statement.bind(parameters[name]!, unownedText: bytes) } else { statement.bindNull(parameters[name]!) }
+        }
+        bind("status", values.status)
+        statement.bind(parameters["effective_status"]!, values.effective.rawValue)
+        bind("reason", values.reason)
+        bind("account_id", values.account)
+        bind("region", values.region)
+        bind("name", values.name)
+        statement.bind(parameters["failing_since"]!, failingSince)
+    }
+
     public func end(_ summary: CheckRunSummary) throws {
-        guard let benchmark else { return }
-        insert = nil
-        let newest = try Int.fetchOne(db, sql: "SELECT max(import_id) FROM imports")
-        previousRunId = try Int.fetchOne(db, sql: "SELECT max(run_id) FROM runs WHERE benchmark = ?", arguments: [benchmark])
-        try db.execute(sql: """
-            INSERT INTO runs(recorded_at, benchmark, command, invdb_version, newest_import_id, counts) VALUES (?, ?, ?, ?, ?, ?)
-            """, arguments: [recordedAt, benchmark, command.rawValue, InvDB.version, newest, try RunCounts(summary.counts).json()])
-        let runId = Int(db.lastInsertedRowID)
-        let arguments: StatementArguments = ["benchmark": benchmark, "run": runId, "previous": previousRunId, "recorded_at": recordedAt]
-        // Close the intervals of results that changed or that this run did not return.
-        try db.execute(sql: """
-            UPDATE result_history SET last_run_id = :previous
-            WHERE benchmark = :benchmark AND last_run_id IS NULL
-              AND NOT EXISTS (
-                  SELECT 1 FROM temp.current_results AS c
-                  WHERE c.check_id = result_history.check_id AND c.resource = result_history.resource
-                    AND c.status = result_history.status AND c.effective_status = result_history.effective_status
-                    AND c.reason = result_history.reason AND c.account_id IS result_history.account_id
-                    AND c.region IS result_history.region AND c.name IS result_history.name)
-            """, arguments: arguments)
-        // Open intervals for results that are new or changed. A failing streak goes on when the
-        // previous run's result was failing too.
-        try db.execute(sql: """
-            INSERT INTO result_history(benchmark, check_id, resource, status, effective_status, reason, account_id, region, name,
-                                       first_run_id, last_run_id, failing_since)
-            SELECT :benchmark, c.check_id, c.resource, c.status, c.effective_status, c.reason, c.account_id, c.region, c.name, :run, NULL,
-                CASE WHEN c.effective_status IN ('alarm', 'error') THEN coalesce((
-                    SELECT p.failing_since FROM result_history AS p
-                    WHERE p.benchmark = :benchmark AND p.check_id = c.check_id AND p.resource = c.resource
-                      AND p.last_run_id = :previous AND p.effective_status IN ('alarm', 'error')), :recorded_at)
-                END
-            FROM temp.current_results AS c
-            WHERE NOT EXISTS (
-                SELECT 1 FROM result_history AS h
-                WHERE h.benchmark = :benchmark AND h.check_id = c.check_id AND h.resource = c.resource AND h.last_run_id IS NULL)
-            ORDER BY c.check_id, c.resource
-            """, arguments: arguments)
-        try db.execute(sql: "DROP TABLE temp.current_results")
-        self.runId = runId
+        guard let statements, let runId else { return }
+        self.statements = nil
+        // Close the open intervals of earlier runs that this run did not return.
+        let unseen = try BulkStatement(db, sql: """
+            SELECT interval_id, effective_status IN ('alarm', 'error') FROM result_history
+            WHERE benchmark = :benchmark AND last_run_id IS NULL AND first_run_id < :run
+            """)
+        unseen.bind(try unseen.parameter("benchmark"), benchmark)
+        unseen.bind(try unseen.parameter("run"), runId)
+        var gone: [Int] = []
+        try unseen.forEachRow { row in
+            let id = row.int(0)
+            guard !seen.contains(id) else { return }
+            gone.append(id)
+            if row.int(1) == 1 { changes[.resolved, default: 0] += 1 }
+        }
+        for id in gone {
+            statements.close.bind(statements.closeKeys.id, id)
+            statements.close.bind(statements.closeKeys.last, previousRunId)
+            try statements.close.execute()
+        }
+        try db.execute(sql: "UPDATE runs SET counts = ? WHERE run_id = ?", arguments: [try RunCounts(summary.counts).json(), runId])
+    }
+}
+
+/// A set of interval ids, one bit each: the ids of a benchmark's open intervals are dense.
+struct IntervalSet {
+    private var words: [UInt64] = []
+
+    mutating func insert(_ id: Int) {
+        guard id >= 0 else { return }
+        let word = id >> 6
+        if word >= words.count { words += Array(repeating: 0, count: word - words.count + 1) }
+        words[word] |= 1 << UInt64(id & 63)
+    }
+
+    func contains(_ id: Int) -> Bool {
+        let word = id >> 6
+        return id >= 0 && word < words.count && words[word] & (1 << UInt64(id & 63)) != 0
     }
 }

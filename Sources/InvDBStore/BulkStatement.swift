@@ -116,4 +116,58 @@ public final class BulkStatement {
         }
         return nil
     }
+
+    /// The current row of a query, valid only inside `fetchRow`'s closure.
+    public struct RowView {
+        fileprivate let handle: OpaquePointer
+
+        /// True when column `index` is NULL.
+        public func isNull(_ index: Int32) -> Bool { sqlite3_column_type(handle, index) == SQLITE_NULL }
+
+        /// Column `index` as an integer (0 for NULL).
+        public func int(_ index: Int32) -> Int { Int(sqlite3_column_int64(handle, index)) }
+
+        /// Column `index` as UTF-8 bytes (empty for NULL), valid until the closure returns.
+        public func bytes(_ index: Int32) -> UnsafeBufferPointer<UInt8> {
+            guard let text = sqlite3_column_text(handle, index) else { return UnsafeBufferPointer(start: nil, count: 0) }
+            return UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(handle, index)))
+        }
+
+        /// Column `index` as a string, nil for NULL.
+        public func string(_ index: Int32) -> String? {
+            isNull(index) ? nil : String(decoding: bytes(index), as: UTF8.self)
+        }
+    }
+
+    /// Runs a query with the values bound and calls `body` with its first row (nil when it
+    /// returns none), then clears the bindings.
+    public func fetchRow<Result>(_ body: (RowView?) throws -> Result) throws -> Result {
+        defer {
+            sqlite3_reset(handle)
+            sqlite3_clear_bindings(handle)
+        }
+        let code = sqlite3_step(handle)
+        if code == SQLITE_ROW { return try body(RowView(handle: handle)) }
+        guard code == SQLITE_DONE else {
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(connection)), sql: statement.sql)
+        }
+        return try body(nil)
+    }
+
+    /// Runs a query with the values bound and calls `body` with each row, then clears the
+    /// bindings.
+    public func forEachRow(_ body: (RowView) throws -> Void) throws {
+        defer {
+            sqlite3_reset(handle)
+            sqlite3_clear_bindings(handle)
+        }
+        while true {
+            let code = sqlite3_step(handle)
+            if code == SQLITE_DONE { return }
+            guard code == SQLITE_ROW else {
+                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(connection)), sql: statement.sql)
+            }
+            try body(RowView(handle: handle))
+        }
+    }
 }

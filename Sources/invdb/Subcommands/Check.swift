@@ -80,8 +80,7 @@ struct Check: ParsableCommand {
                 let recorder = RunRecorder(db: db, command: .check, now: now)
                 let summary = try runner.run(selected, into: CheckResultFanOut([renderer, recorder]))
                 guard let runId = recorder.runId else { throw CommandFailure("the run was not recorded") }
-                let changes = try RunHistory.changeCounts(from: recorder.previousRunId, to: runId, db: db)
-                return (summary, runId, changes[.new] ?? 0)
+                return (summary, runId, recorder.changeCounts[.new] ?? 0)
             }
             do {
                 try target.publish()

@@ -142,17 +142,23 @@ final class IntervalHistoryTests: XCTestCase {
         let waived = WaiverStore.activeResults(try WaiverStore.all(database), on: Clock.day(now))
         let collector = CheckResultCollector()
         let runId: Int
+        let counted: [RunChange: Int]
         if report {
-            runId = try ReportBuilder(database: database).run(benchmark, now: now, writingTo: try TestSupport.temporaryDirectory().path).runId
+            let written = try ReportBuilder(database: database).run(benchmark, now: now, writingTo: try TestSupport.temporaryDirectory().path)
+            (runId, counted) = (written.runId, written.changes)
             try CheckRunner(database: database, waived: waived).run(benchmark, into: collector)
         } else {
-            runId = try database.write { db in
+            (runId, counted) = try database.write { db in
                 let recorder = RunRecorder(db: db, command: .check, now: now)
                 try CheckRunner(database: database, waived: waived).run(benchmark, into: CheckResultFanOut([collector, recorder]))
-                return try XCTUnwrap(recorder.runId)
+                return (try XCTUnwrap(recorder.runId), recorder.changeCounts)
             }
         }
+        let previous = model.runs.last { $0.benchmark == benchmark.id }?.id
         model.runs.append(Run(id: runId, recordedAt: when, benchmark: benchmark.id, results: results(collector.outcomes)))
+        // The recorder counts the changes since the previous run as it records.
+        let expected = model.changes(from: previous, to: runId)
+        XCTAssertEqual(counted, RunChange.allCases.reduce(into: [:]) { $0[$1] = expected[$1]?.count ?? 0 }, "run \(runId) at \(when)")
         return runId
     }
 
