@@ -4,7 +4,7 @@ SWIFT ?= swift
 BIN := .build/release/invdb
 DEMO_DB := out/demo.sqlite
 
-.PHONY: all build deps test demo install uninstall bench docs fuzz clean
+.PHONY: all build deps test demo install uninstall perf bench docs fuzz clean
 
 all: build
 
@@ -45,9 +45,16 @@ install: build
 uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/bin/invdb $(DESTDIR)$(PREFIX)/bin/invdb-export-aws $(DESTDIR)$(PREFIX)/share/invdb
 
-## bench: 100,000-instance import, invdb against the sqlite3 shell's JSON functions, and check time
-bench: build
-	bash Scripts/bench/run.sh
+## perf: speed and memory targets, measured side by side in one run (docs/performance.md): the
+## 100,000-instance import against the sqlite3 shell, check time, then the fleet series (a million
+## instances, 30 daily reports with churn, every command's peak memory). FLEET=0 skips the series.
+FLEET ?= 1
+perf: build
+	@status=0; bash Scripts/perf/run.sh || status=1; \
+	if [ "$(FLEET)" != 0 ]; then bash Scripts/perf/fleet.sh || status=1; fi; exit $$status
+
+## bench: the same as perf
+bench: perf
 
 ## fuzz: mutate every sample and fixture and run import and scan on each (60 s; FUZZ_SECONDS, FUZZ_SEED)
 FUZZ_SECONDS ?= 60

@@ -144,13 +144,14 @@ public final class RunRecorder: CheckResultConsumer {
             guard let found else { return nil }
             func equal(_ index: Int32, _ bytes: UnsafeBufferPointer<UInt8>?) -> Bool {
                 guard let bytes else { return found.isNull(index) }
-                return !found.isNull(index) && found.bytes(index).elementsEqual(bytes)
+                return !found.isNull(index) && Self.equalBytes(found.bytes(index), bytes)
             }
-            let effective = found.bytes(3)
-            let same = equal(2, values.status) && effective.elementsEqual(values.effective.rawValue.utf8) && equal(4, values.reason)
+            let effective = CheckStatus(bytes: found.bytes(3))
+            let same = effective == values.effective && equal(2, values.status) && equal(4, values.reason)
                 && equal(5, values.account) && equal(6, values.region) && equal(7, values.name)
-            let failing = effective.elementsEqual("alarm".utf8) || effective.elementsEqual("error".utf8)
-            return (found.int(0), found.int(1), same, failing, found.string(8))
+            let failing = effective?.isFinding ?? false
+            // The streak's start is needed only when a failing result changes.
+            return (found.int(0), found.int(1), same, failing, failing && !same ? found.string(8) : nil)
         }
         let failing = status.isFinding
         if let earlier, earlier.firstRun == runId {
@@ -179,6 +180,12 @@ public final class RunRecorder: CheckResultConsumer {
         insert.bind(statements.insertValues["first_run_id"]!, runId)
         try write(values, into: insert, statements.insertValues, failingSince: failingSince)
         try insert.execute()
+    }
+
+    private static func equalBytes(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard a.count == b.count else { return false }
+        guard let left = a.baseAddress, let right = b.baseAddress else { return a.count == 0 }
+        return memcmp(left, right, a.count) == 0
     }
 
     /// Binds a result's values to `statement` (it runs after).

@@ -213,7 +213,7 @@ final class HostileInputCLITests: XCTestCase {
         let big = folder.appendingPathComponent("big.json").path
         let generate = Process()
         generate.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        generate.arguments = ["python3", InvdbProcess.root.appendingPathComponent("Scripts/bench/gen-describe-instances.py").path, "20000", big, "--seed", "7"]
+        generate.arguments = ["python3", InvdbProcess.root.appendingPathComponent("Scripts/perf/gen-describe-instances.py").path, "20000", big, "--seed", "7"]
         try generate.run()
         generate.waitUntilExit()
         let importer = Process()

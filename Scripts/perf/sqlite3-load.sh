@@ -2,7 +2,7 @@
 # sqlite3-load.sh DB FILE: load an `aws ec2 describe-instances` JSON FILE into a new SQLite
 # database DB with the sqlite3 shell alone, by running sqlite3-load.sql (see its header).
 # It is the baseline for benchmarking `invdb import`; time it with e.g.
-#     /usr/bin/time -v Scripts/bench/sqlite3-load.sh /tmp/base.sqlite bench-data/di-100k.json
+#     /usr/bin/time -v Scripts/perf/sqlite3-load.sh /tmp/base.sqlite bench-data/di-100k.json
 set -eu
 if [ $# -ne 2 ]; then
     echo "usage: $0 DB FILE" >&2

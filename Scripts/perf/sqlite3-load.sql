@@ -3,9 +3,9 @@
 -- importer is benchmarked against.
 --
 -- Run it through the wrapper, which sets the :file parameter:
---     Scripts/bench/sqlite3-load.sh out.sqlite bench-data/di-100k.json
+--     Scripts/perf/sqlite3-load.sh out.sqlite bench-data/di-100k.json
 -- or by hand in the sqlite3 shell (3.40+: needs readfile(), ->> and .parameter):
---     sqlite3 -bail out.sqlite -cmd ".parameter set :file 'di.json'" < Scripts/bench/sqlite3-load.sql
+--     sqlite3 -bail out.sqlite -cmd ".parameter set :file 'di.json'" < Scripts/perf/sqlite3-load.sql
 --
 -- The tables below are copies of the five from Schema/0001_inventory.sql with the same
 -- columns, types, STRICT and indexes (comments dropped). snapshot_id and import_id are 1,

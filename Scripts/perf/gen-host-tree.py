@@ -6,7 +6,7 @@ and YAML, Python source, a .env file: about 12 KB an instance) and OUT/user-data
 script each, one in four gzip-compressed, one in four a cloud-init MIME document).
 
 One instance in fifty carries a fake, AWS-shaped key pair; the rest carry the usual decoys
-($VARIABLES, checksums, ids). Deterministic for a seed. For `make bench` (Scripts/bench/run.sh).
+($VARIABLES, checksums, ids). Deterministic for a seed. For `make bench` (Scripts/perf/run.sh).
 """
 import argparse, base64, gzip, hashlib, json, os, random
 

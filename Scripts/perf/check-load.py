@@ -2,7 +2,7 @@
 """Check that a database holds exactly one describe-instances file's EC2 rows.
 
 Usage:
-    Scripts/bench/check-load.py DESCRIBE.json DB.sqlite
+    Scripts/perf/check-load.py DESCRIBE.json DB.sqlite
 
 Counts the instances, tags, network interfaces, interface IPs (IPv4 + IPv6) and security
 groups in the JSON file and compares them with the row counts of the five ec2_* tables;

@@ -2,7 +2,7 @@
 """Generate a synthetic `aws ec2 describe-instances` document for benchmarking invdb.
 
 Usage:
-    Scripts/bench/gen-describe-instances.py N OUT.json [--seed S] [--iam-out IAM.json]
+    Scripts/perf/gen-describe-instances.py N OUT.json [--seed S] [--iam-out IAM.json]
 
 Writes N instances in exactly the shape `aws ec2 describe-instances --output json` prints
 (AWS CLI v2: indent 4, keys in botocore shape-member order, ISO 8601 timestamps with

@@ -3,8 +3,8 @@
 # sqlite3 shell loading the same file into the same tables, measured side by side in one run
 # (alternating, median of ROUNDS), plus invdb's peak memory and the time of `invdb check`.
 #
-#   bash Scripts/bench/run.sh            # N=100000, ROUNDS=3
-#   N=10000 ROUNDS=5 bash Scripts/bench/run.sh
+#   bash Scripts/perf/run.sh            # N=100000, ROUNDS=3
+#   N=10000 ROUNDS=5 bash Scripts/perf/run.sh
 #
 # Targets (issue 2): import <= 1/3 of the sqlite3 load's time, peak memory < 256 MB, check < 0.5 s.
 set -euo pipefail
@@ -21,7 +21,7 @@ mkdir -p "$DATA"
 
 if [ ! -s "$DOC" ] || [ ! -s "$IAM" ]; then
     echo "generating $N instances into $DOC (once; kept for later runs)" >&2
-    python3 Scripts/bench/gen-describe-instances.py "$N" "$DOC" --seed 1 --iam-out "$IAM"
+    python3 Scripts/perf/gen-describe-instances.py "$N" "$DOC" --seed 1 --iam-out "$IAM"
 fi
 [ -x "$BIN" ] || { echo "build first: make build" >&2; exit 1; }
 size_mb=$(( $(stat -c %s "$DOC") / 1000000 ))
@@ -43,7 +43,7 @@ for round in $(seq "$ROUNDS"); do
     rm -f "$WORK/invdb.sqlite" "$WORK/sqlite3.sqlite"
     measure "$BIN" import --quiet --db "$WORK/invdb.sqlite" "$DOC" "$IAM" > "$WORK/one"
     read -r invdb_s invdb_kb < "$WORK/one"
-    measure bash Scripts/bench/sqlite3-load.sh "$WORK/sqlite3.sqlite" "$DOC" > "$WORK/one"
+    measure bash Scripts/perf/sqlite3-load.sh "$WORK/sqlite3.sqlite" "$DOC" > "$WORK/one"
     read -r sqlite_s _ < "$WORK/one"
     echo "$invdb_s" >> "$WORK/invdb"; echo "$sqlite_s" >> "$WORK/sqlite3"; echo "$invdb_kb" >> "$WORK/memory"
     awk -v a="$invdb_s" -v b="$sqlite_s" 'BEGIN { printf "%.3f\n", a / b }' >> "$WORK/ratio"
@@ -66,7 +66,7 @@ HOSTS=${HOSTS:-10000}
 TREE="$DATA/hosts-$HOSTS"
 if [ ! -s "$TREE/user-data.jsonl" ]; then
     echo "generating user data and host files of $HOSTS instances into $TREE (once)" >&2
-    python3 Scripts/bench/gen-host-tree.py "$HOSTS" "$TREE" --seed 1
+    python3 Scripts/perf/gen-host-tree.py "$HOSTS" "$TREE" --seed 1
 fi
 user_data_mb=$(awk -v b="$(stat -c %s "$TREE/user-data.jsonl")" 'BEGIN { printf "%.1f", b / 1e6 }')
 tree_mb=$(find "$TREE/hosts" -type f -printf '%s\n' | awk '{ s += $1 } END { printf "%.1f", s / 1e6 }')
@@ -85,7 +85,7 @@ rows=$("$BIN" query --db "$WORK/invdb.sqlite" --format csv "SELECT (SELECT count
 
 cat <<REPORT
 
-invdb benchmark: $N instances, $size_mb MB describe-instances document ($rows)
+invdb performance: $N instances, $size_mb MB describe-instances document ($rows)
   import, invdb                 median $invdb_med s over $ROUNDS rounds
   load, sqlite3 JSON functions  median $sqlite_med s
   ratio invdb / sqlite3         median $ratio_med   (target <= 0.333)
