@@ -49,3 +49,67 @@ public enum Gzip {
         }
     }
 }
+
+/// Decompresses a gzip input as it is read (`ByteSource.filter`): a CloudTrail log file is read
+/// without ever holding it whole. Several gzip members one after another are read as one
+/// stream, as `gunzip` does. Refuses to produce more than `limit` bytes (a decompression bomb).
+public final class GzipStream: ByteFilter {
+    private var stream = z_stream()
+    private let input: UnsafeMutablePointer<UInt8>
+    private let inputSize = 1 << 18
+    private let limit: Int
+    private var produced = 0
+    private var finished = false
+    private var started = false
+
+    /// - Parameter limit: the most bytes the input may inflate to.
+    public init(limit: Int) throws {
+        self.limit = limit
+        input = UnsafeMutablePointer<UInt8>.allocate(capacity: inputSize)
+        guard inflateInit2_(&stream, 15 + 16, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+            input.deallocate()
+            throw DecodeError("zlib could not start")
+        }
+    }
+
+    deinit {
+        inflateEnd(&stream)
+        input.deallocate()
+    }
+
+    public func read(into buffer: UnsafeMutablePointer<UInt8>, count: Int,
+                     readRaw: (UnsafeMutablePointer<UInt8>, Int) throws -> Int) throws -> Int {
+        guard !finished, count > 0 else { return 0 }
+        stream.next_out = buffer
+        stream.avail_out = uInt(min(count, Int(UInt32.max)))
+        while stream.avail_out == uInt(min(count, Int(UInt32.max))) {
+            if stream.avail_in == 0 {
+                let got = try readRaw(input, inputSize)
+                if got == 0 {
+                    // The end of the input: complete only at the end of a member.
+                    guard !started else { throw DecodeError("gzip data is truncated") }
+                    finished = true
+                    return 0
+                }
+                stream.next_in = input
+                stream.avail_in = uInt(got)
+            }
+            started = true
+            let code = inflate(&stream, Z_NO_FLUSH)
+            switch code {
+            case Z_OK, Z_BUF_ERROR:
+                break
+            case Z_STREAM_END:
+                // Another member may follow.
+                started = false
+                inflateReset(&stream)
+            default:
+                throw DecodeError("gzip data is corrupt")
+            }
+        }
+        let got = min(count, Int(UInt32.max)) - Int(stream.avail_out)
+        produced += got
+        if produced > limit { throw Gzip.tooLarge }
+        return got
+    }
+}

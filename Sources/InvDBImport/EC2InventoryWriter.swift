@@ -208,6 +208,7 @@ final class EC2InventoryWriter {
             let instanceCount = try Int.fetchOne(db, sql: """
                 SELECT count(*) FROM ec2_instances WHERE account_id = ? AND region = ? AND is_current = 1 AND snapshot_id = ?
                 """, arguments: [place.account, place.region, snapshot.id]) ?? 0
+            try recordAddresses(of: place, snapshot: snapshot)
             if snapshot.hasLastPage && snapshot.replacesEarlierRows {
                 // Earlier snapshots of the place have smaller ids: a range of the index.
                 try db.execute(sql: """
@@ -226,6 +227,56 @@ final class EC2InventoryWriter {
                            arguments: [instanceCount, snapshot.hasLastPage, snapshot.id])
         }
         return warnings
+    }
+
+    /// Keeps the addresses the snapshot's instances hold in `ec2_address_history`: intervals
+    /// the snapshot no longer shows are closed at its time (for a complete listing; an incomplete
+    /// one closes only those of the instances it lists), and the addresses it shows anew open
+    /// intervals. CloudTrail calls are attributed with it.
+    private func recordAddresses(of place: Place, snapshot: Snapshot) throws {
+        let time = try String.fetchOne(db, sql: "SELECT started_at FROM import_runs WHERE run_id = ?", arguments: [runId]) ?? ""
+        try db.execute(sql: """
+            CREATE TEMP TABLE IF NOT EXISTS current_addresses(instance_id TEXT, address TEXT, scope TEXT, vpc_id TEXT, subnet_id TEXT, state TEXT);
+            CREATE INDEX IF NOT EXISTS temp.current_addresses_by_instance ON current_addresses(instance_id, address);
+            DELETE FROM temp.current_addresses;
+            """)
+        let arguments: StatementArguments = ["account": place.account, "region": place.region, "snapshot": snapshot.id, "time": time]
+        // The snapshot's instances: those of the place that carry its id.
+        try db.execute(sql: """
+            INSERT INTO temp.current_addresses(instance_id, address, scope, vpc_id, subnet_id, state)
+            WITH instances AS (
+                SELECT instance_id, vpc_id, subnet_id, state, private_ip, public_ip FROM ec2_instances
+                WHERE account_id = :account AND region = :region AND is_current = 1 AND snapshot_id = :snapshot
+            )
+            SELECT instance_id, public_ip, 'public', vpc_id, subnet_id, state FROM instances WHERE public_ip IS NOT NULL
+            UNION SELECT instance_id, private_ip, 'private', vpc_id, subnet_id, state FROM instances WHERE private_ip IS NOT NULL
+            UNION SELECT i.instance_id, n.public_ip, 'public', i.vpc_id, coalesce(n.subnet_id, i.subnet_id), i.state
+                FROM instances AS i JOIN ec2_network_interfaces AS n ON n.instance_id = i.instance_id WHERE n.public_ip IS NOT NULL
+            UNION SELECT i.instance_id, a.address, CASE a.family WHEN 'ipv6' THEN 'ipv6' ELSE 'private' END, i.vpc_id, i.subnet_id, i.state
+                FROM instances AS i JOIN ec2_network_interface_ips AS a ON a.instance_id = i.instance_id
+            UNION SELECT i.instance_id, a.public_ip, 'public', i.vpc_id, i.subnet_id, i.state
+                FROM instances AS i JOIN ec2_network_interface_ips AS a ON a.instance_id = i.instance_id WHERE a.public_ip IS NOT NULL
+            """, arguments: arguments)
+        try db.execute(sql: """
+            UPDATE ec2_address_history SET to_snapshot_id = :snapshot, to_time = :time
+            WHERE account_id = :account AND region = :region AND to_time IS NULL AND from_snapshot_id != :snapshot
+              AND (\(snapshot.hasLastPage ? "1" : "0") OR instance_id IN (SELECT instance_id FROM temp.current_addresses))
+              AND NOT EXISTS (
+                  SELECT 1 FROM temp.current_addresses AS c
+                  WHERE c.instance_id = ec2_address_history.instance_id AND c.address = ec2_address_history.address
+                    AND c.scope = ec2_address_history.scope AND c.vpc_id IS ec2_address_history.vpc_id
+                    AND c.subnet_id IS ec2_address_history.subnet_id AND c.state IS ec2_address_history.state)
+            """, arguments: arguments)
+        try db.execute(sql: """
+            INSERT INTO ec2_address_history(account_id, region, instance_id, address, scope, vpc_id, subnet_id, state, from_snapshot_id, from_time)
+            SELECT :account, :region, c.instance_id, c.address, c.scope, c.vpc_id, c.subnet_id, c.state, :snapshot, :time
+            FROM temp.current_addresses AS c
+            WHERE NOT EXISTS (
+                SELECT 1 FROM ec2_address_history AS h
+                WHERE h.account_id = :account AND h.region = :region AND h.instance_id = c.instance_id AND h.to_time IS NULL
+                  AND h.address = c.address AND h.scope = c.scope AND h.vpc_id IS c.vpc_id AND h.subnet_id IS c.subnet_id AND h.state IS c.state)
+            ORDER BY c.instance_id, c.address
+            """, arguments: arguments)
     }
 
     /// Replaces the child rows of the instances this run rewrote, and writes the staged child

@@ -16,6 +16,7 @@ package final class ImportRun {
     /// Where the database is: the fingerprint key lives beside it.
     let databasePath: String
     private var redactorCache: CredentialRedactor?
+    private var cloudTrailWriter: CloudTrailWriter?
 
     package init(db: Database, options: ImportOptions, databasePath: String) throws {
         self.db = db
@@ -44,6 +45,16 @@ package final class ImportRun {
             UPDATE imports SET sha256 = ?, kind = ?, account_id = ?, region = ?, byte_count = ?, row_counts = ?
             WHERE import_id = ?
             """, arguments: [sha256, kind.rawValue, file.account, file.region, byteCount, file.counts.json, file.importId])
+    }
+
+    /// The writer of CloudTrail aggregates (made on first use; one per run, so that a record
+    /// seen in two files of the run counts once).
+    func cloudTrail() throws -> CloudTrailWriter {
+        if let cloudTrailWriter { return cloudTrailWriter }
+        let writer = try CloudTrailWriter(db: db)
+        try writer.startRun()
+        cloudTrailWriter = writer
+        return writer
     }
 
     /// Fingerprints and previews credentials under this database's key (created on first use).

@@ -77,8 +77,16 @@ public final class Importer {
         return outcome
     }
 
+    /// The most a gzip input may inflate to: a CloudTrail log file is tens of megabytes; beyond
+    /// this, it is a decompression bomb.
+    static let maximumInflatedBytes = 4 << 30
+
     private func importFile(_ input: Input, run: ImportRun, db: Database) throws -> FileOutcome {
         let source = try ByteSource(path: input.path)
+        // gzip (CloudTrail's S3 files, or any listing kept compressed) is read through zlib.
+        if Gzip.isCompressed(try source.peekRaw(2)) {
+            source.filter = try GzipStream(limit: Self.maximumInflatedBytes)
+        }
         if let onProgress {
             let expected = source.expectedSize
             source.onProgress = { onProgress(ImportProgress(path: input.path, bytesRead: $0, expectedBytes: expected)) }
@@ -218,7 +226,9 @@ public final class Importer {
 
     /// Completes the import record of a file.
     private func record(_ file: FileImport, kind: InputKind, source: ByteSource) throws -> FileOutcome {
-        try file.run.completeFile(file, kind: .input(kind), sha256: source.sha256Hex(), byteCount: source.bytesRead)
+        let sha256 = source.sha256Hex()
+        try file.run.completeFile(file, kind: .input(kind), sha256: sha256, byteCount: source.bytesRead)
+        if kind.isCloudTrail { try file.run.cloudTrail().replaceEarlierImports(of: file, sha256: sha256) }
         return .imported(path: file.path, kind: kind, counts: file.counts)
     }
 
@@ -232,7 +242,7 @@ public final class Importer {
             throw InputError(.notJSON, file: name, message: "the file is empty")
         }
         if Gzip.isCompressed(prefix) {
-            throw InputError(.notJSON, file: name, line: 1, column: 1, message: "gzip-compressed data, not JSON; decompress it first (gunzip)")
+            throw InputError(.notJSON, file: name, line: 1, column: 1, message: "gzip-compressed data inside gzip, not JSON")
         }
         if let nul = prefix.firstIndex(of: 0) {
             throw InputError(.notJSON, file: name, message: "binary data (a NUL byte at offset \(nul)), not JSON")
@@ -274,6 +284,9 @@ public final class Importer {
         case .detectSecretsBaseline: return DetectSecretsImporter()
         case .kingfisherReport: return KingfisherImporter()
         case .gitleaksReport: return GitleaksLinesImporter()
+        case .cloudTrailLog: return CloudTrailLogImporter()
+        case .cloudTrailLookupEvents: return LookupEventsImporter()
+        case .cloudTrailDigest: return CloudTrailDigestImporter()
         }
     }
 

@@ -22,6 +22,9 @@ public enum InputKind: String, CaseIterable, Sendable {
     case trufflehog2Report = "trufflehog-v2-report"
     case detectSecretsBaseline = "detect-secrets-baseline"
     case kingfisherReport = "kingfisher-report"
+    case cloudTrailLog = "cloudtrail-log"
+    case cloudTrailLookupEvents = "cloudtrail-lookup-events"
+    case cloudTrailDigest = "cloudtrail-digest"
 
     /// The AWS CLI command whose output this kind is.
     public var command: String {
@@ -42,10 +45,18 @@ public enum InputKind: String, CaseIterable, Sendable {
         case .trufflehog2Report: return "trufflehog --json (2.x)"
         case .detectSecretsBaseline: return "detect-secrets scan"
         case .kingfisherReport: return "kingfisher scan --format json or jsonl"
+        case .cloudTrailLog: return "a CloudTrail log file (AWSLogs/…/CloudTrail/…, gzip or not)"
+        case .cloudTrailLookupEvents: return "aws cloudtrail lookup-events"
+        case .cloudTrailDigest: return "a CloudTrail digest file (AWSLogs/…/CloudTrail-Digest/…)"
         }
     }
 
     /// Whether a file may hold several documents of this kind one after another (JSON lines).
+    /// CloudTrail input: records aggregated into `cloudtrail_calls` and `cloudtrail_coverage`.
+    public var isCloudTrail: Bool {
+        [.cloudTrailLog, .cloudTrailLookupEvents, .cloudTrailDigest].contains(self)
+    }
+
     public var allowsDocumentSequence: Bool {
         [.ec2InstanceUserData, .trufflehogReport, .trufflehog2Report, .gitleaksReport, .kingfisherReport].contains(self)
     }
@@ -70,6 +81,10 @@ public enum InputKind: String, CaseIterable, Sendable {
         case "plugins_used", "filters_used": return .detectSecretsBaseline
         case "findings", "finding", "matches", "audit": return .kingfisherReport
         case "offender", "lineNumber", "leakURL", "offenderEntropy", "commitMessage": return .gitleaksReport
+        case "Records": return .cloudTrailLog
+        case "Events": return .cloudTrailLookupEvents
+        case "digestS3Object", "digestSignatureAlgorithm", "logFiles", "digestStartTime", "digestEndTime", "previousDigestS3Object":
+            return .cloudTrailDigest
         default: return nil
         }
     }

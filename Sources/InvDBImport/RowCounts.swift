@@ -22,6 +22,7 @@ public enum StoredTable: String, CaseIterable, Sendable, Comparable {
     case iamRoles = "iam_roles"
     case iamUsers = "iam_users"
     case stsCallerIdentities = "sts_caller_identities"
+    case cloudtrailCalls = "cloudtrail_calls"
 
     public static func < (lhs: StoredTable, rhs: StoredTable) -> Bool { lhs.rawValue < rhs.rawValue }
 }
