@@ -69,6 +69,20 @@ struct AccountRegionCounts: Encodable {
     enum CodingKeys: String, CodingKey { case account = "account_id", region, counts }
 }
 
+/// The CloudTrail days seen for one account and region.
+struct CloudTrailDays: Codable, Equatable {
+    var accountId: String
+    var region: String
+    var firstDay: String
+    var lastDay: String
+    var days: Int
+    var records: Int
+
+    enum CodingKeys: String, CodingKey {
+        case accountId = "account_id", region, firstDay = "first_day", lastDay = "last_day", days, records
+    }
+}
+
 /// The import freshness of one account and region.
 struct Freshness: Codable, Equatable {
     var accountId: String
@@ -93,6 +107,8 @@ struct ReportData {
     var trend: [RecordedRun]
     var changes: [RunChange: Int]
     var freshness: [Freshness]
+    /// The CloudTrail logs the CloudTrail checks judged (view cloudtrail_days).
+    var cloudTrail: [CloudTrailDays]
     var byAccount: [GroupCounts]
     var byRegion: [GroupCounts]
     var byAccountRegion: [AccountRegionCounts]
@@ -119,6 +135,11 @@ struct ReportData {
                    min(imported_at) AS oldest, max(imported_at) AS newest
             FROM imports WHERE kind != '' GROUP BY 1, 2 ORDER BY 4, 1, 2
             """).map { Freshness(accountId: $0["account"], region: $0["region"], oldestImport: $0["oldest"], newestImport: $0["newest"]) }
+        cloudTrail = try Row.fetchAll(db, sql: """
+            SELECT coalesce(account_id, '-') AS account, coalesce(region, '-') AS region, first_day, last_day, days, records
+            FROM cloudtrail_days ORDER BY 1, 2
+            """).map { CloudTrailDays(accountId: $0["account"], region: $0["region"], firstDay: $0["first_day"], lastDay: $0["last_day"],
+                                      days: $0["days"], records: $0["records"]) }
         let arguments: StatementArguments = ["benchmark": benchmark.id, "run": runId]
         /// Counts per effective status of the run's results, grouped by `expressions`.
         func grouped(_ expressions: [String], join: String = "", extra: StatementArguments = [:]) throws -> [(key: [String], counts: RunCounts)] {

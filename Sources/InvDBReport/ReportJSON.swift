@@ -49,6 +49,7 @@ struct ReportJSON {
         })
         try writer.member("by_region", data.byRegion)
         try writer.member("by_tag", data.tag.map { TagGroups(tag: $0, groups: data.byTag) })
+        try writer.member("cloudtrail", data.cloudTrail)
         try writer.member("data", data.freshness)
         try writer.member("exceptions", data.waivers.map {
             Exception(checkId: $0.checkId, resource: $0.resource, owner: $0.owner, reason: $0.reason, expiresOn: $0.expiresOn, expired: !$0.isActive(on: today))

@@ -74,6 +74,19 @@ struct ReportMarkdown {
                 .trimmingTrailingNewline)
         }
         out += more(shown.count, of: data.freshness.count, what: "account and region pairs", where: "see `data` in the JSON")
+        // The CloudTrail checks judge only the logs imported: say which.
+        if data.cloudTrail.isEmpty {
+            out += ["No CloudTrail logs imported: the CloudTrail checks are unverified (`info`).", ""]
+        } else {
+            out.append(MarkdownTable.header(["CloudTrail account", "region", "first day", "last day", "days", "records"], numeric: [4, 5])
+                .trimmingTrailingNewline)
+            let days = data.cloudTrail.prefix(options.maxRows)
+            for item in days {
+                out.append(MarkdownTable.row([.text(item.accountId), .text(item.region), .text(item.firstDay), .text(item.lastDay),
+                                              .markdown(String(item.days)), .markdown(String(item.records))]).trimmingTrailingNewline)
+            }
+            out += more(days.count, of: data.cloudTrail.count, what: "account and region pairs", where: "see `cloudtrail` in the JSON")
+        }
     }
 
     private func checkSection(_ out: inout [String]) {
