@@ -274,6 +274,11 @@ public final class Importer {
         case .detectSecretsBaseline: return DetectSecretsImporter()
         case .kingfisherReport: return KingfisherImporter()
         case .gitleaksReport: return GitleaksLinesImporter()
+        case .ec2DescribeAddresses: return AddressesImporter()
+        case .ec2DescribeNatGateways: return NatGatewaysImporter()
+        case .ec2DescribeRouteTables: return RouteTablesImporter()
+        case .ec2DescribeSubnets: return SubnetsImporter()
+        case .ec2DescribeVpcEndpoints: return VpcEndpointsImporter()
         }
     }
 

@@ -22,6 +22,11 @@ public enum InputKind: String, CaseIterable, Sendable {
     case trufflehog2Report = "trufflehog-v2-report"
     case detectSecretsBaseline = "detect-secrets-baseline"
     case kingfisherReport = "kingfisher-report"
+    case ec2DescribeAddresses = "ec2-describe-addresses"
+    case ec2DescribeNatGateways = "ec2-describe-nat-gateways"
+    case ec2DescribeRouteTables = "ec2-describe-route-tables"
+    case ec2DescribeSubnets = "ec2-describe-subnets"
+    case ec2DescribeVpcEndpoints = "ec2-describe-vpc-endpoints"
 
     /// The AWS CLI command whose output this kind is.
     public var command: String {
@@ -42,6 +47,11 @@ public enum InputKind: String, CaseIterable, Sendable {
         case .trufflehog2Report: return "trufflehog --json (2.x)"
         case .detectSecretsBaseline: return "detect-secrets scan"
         case .kingfisherReport: return "kingfisher scan --format json or jsonl"
+        case .ec2DescribeAddresses: return "aws ec2 describe-addresses"
+        case .ec2DescribeNatGateways: return "aws ec2 describe-nat-gateways"
+        case .ec2DescribeRouteTables: return "aws ec2 describe-route-tables"
+        case .ec2DescribeSubnets: return "aws ec2 describe-subnets"
+        case .ec2DescribeVpcEndpoints: return "aws ec2 describe-vpc-endpoints"
         }
     }
 
@@ -70,6 +80,11 @@ public enum InputKind: String, CaseIterable, Sendable {
         case "plugins_used", "filters_used": return .detectSecretsBaseline
         case "findings", "finding", "matches", "audit": return .kingfisherReport
         case "offender", "lineNumber", "leakURL", "offenderEntropy", "commitMessage": return .gitleaksReport
+        case "Addresses": return .ec2DescribeAddresses
+        case "NatGateways": return .ec2DescribeNatGateways
+        case "RouteTables": return .ec2DescribeRouteTables
+        case "Subnets": return .ec2DescribeSubnets
+        case "VpcEndpoints": return .ec2DescribeVpcEndpoints
         default: return nil
         }
     }
