@@ -2,9 +2,11 @@
 -- describe-route-tables, describe-subnets, describe-vpc-endpoints), which tell what a public or
 -- private address belongs to: an instance's Elastic IP, a NAT gateway and the subnets routed
 -- through it, a VPC endpoint. A re-listed object replaces what was known about it (its row is
--- updated by id; the child rows of a NAT gateway or route table are replaced whole). Objects a
--- later listing no longer names keep their last known rows. `""` in a listing (moto prints
--- `"InstanceId": ""`) is stored as NULL.
+-- updated by id; the child rows of a NAT gateway or route table are replaced whole), except
+-- account_id and region, which keep their known value when a later import does not say them
+-- (most listings name no region, NAT gateways no account). Objects a later listing no longer
+-- names keep their last known rows. `""` in a listing (moto prints `"InstanceId": ""`) is
+-- stored as NULL.
 
 -- table: Elastic IP addresses (describe-addresses `Addresses[]`), one row per public address.
 CREATE TABLE ec2_elastic_ips (

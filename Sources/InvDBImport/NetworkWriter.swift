@@ -9,7 +9,9 @@ import InvDBStore
 ///
 /// A listed object replaces what was known about it: its row is updated by id, and the child
 /// rows of a NAT gateway (its addresses) or a route table (its associations and routes) are
-/// deleted and written again. Each record is read whole and checked before anything of it is
+/// deleted and written again. Only the account and region, which a listing may not name (they
+/// come from `--account` and `--region` there), keep their known value when a later import
+/// does not say them. Each record is read whole and checked before anything of it is
 /// written; a malformed record is an `InputError` naming its JSON path (the file's savepoint then
 /// rolls back whatever the file wrote). `""` is stored as NULL.
 final class NetworkWriter {
@@ -21,6 +23,9 @@ final class NetworkWriter {
 
     // MARK: - SQL
 
+    /// The `DO UPDATE` assignments of the account and region: kept when the new row has none.
+    private static let keepPlace = "account_id = coalesce(excluded.account_id, account_id), region = coalesce(excluded.region, region)"
+
     private static let upsertElasticIp = """
         INSERT INTO ec2_elastic_ips(public_ip, allocation_id, association_id, instance_id, network_interface_id, private_ip, domain,
             account_id, region, import_id)
@@ -28,14 +33,13 @@ final class NetworkWriter {
             :account_id, :region, :import_id)
         ON CONFLICT(public_ip) DO UPDATE SET allocation_id = excluded.allocation_id, association_id = excluded.association_id,
             instance_id = excluded.instance_id, network_interface_id = excluded.network_interface_id, private_ip = excluded.private_ip,
-            domain = excluded.domain, account_id = excluded.account_id, region = excluded.region, import_id = excluded.import_id
+            domain = excluded.domain, \(keepPlace), import_id = excluded.import_id
         """
     private static let upsertNatGateway = """
         INSERT INTO ec2_nat_gateways(nat_gateway_id, vpc_id, subnet_id, state, connectivity_type, account_id, region, import_id)
         VALUES (:nat_gateway_id, :vpc_id, :subnet_id, :state, :connectivity_type, :account_id, :region, :import_id)
         ON CONFLICT(nat_gateway_id) DO UPDATE SET vpc_id = excluded.vpc_id, subnet_id = excluded.subnet_id, state = excluded.state,
-            connectivity_type = excluded.connectivity_type, account_id = excluded.account_id, region = excluded.region,
-            import_id = excluded.import_id
+            connectivity_type = excluded.connectivity_type, \(keepPlace), import_id = excluded.import_id
         """
     private static let insertNatGatewayAddress = """
         INSERT INTO ec2_nat_gateway_addresses(nat_gateway_id, public_ip, private_ip, allocation_id, network_interface_id)
@@ -45,14 +49,12 @@ final class NetworkWriter {
         INSERT INTO ec2_subnets(subnet_id, vpc_id, cidr_block, availability_zone, account_id, region, import_id)
         VALUES (:subnet_id, :vpc_id, :cidr_block, :availability_zone, :account_id, :region, :import_id)
         ON CONFLICT(subnet_id) DO UPDATE SET vpc_id = excluded.vpc_id, cidr_block = excluded.cidr_block,
-            availability_zone = excluded.availability_zone, account_id = excluded.account_id, region = excluded.region,
-            import_id = excluded.import_id
+            availability_zone = excluded.availability_zone, \(keepPlace), import_id = excluded.import_id
         """
     private static let upsertRouteTable = """
         INSERT INTO ec2_route_tables(route_table_id, vpc_id, account_id, region, import_id)
         VALUES (:route_table_id, :vpc_id, :account_id, :region, :import_id)
-        ON CONFLICT(route_table_id) DO UPDATE SET vpc_id = excluded.vpc_id, account_id = excluded.account_id, region = excluded.region,
-            import_id = excluded.import_id
+        ON CONFLICT(route_table_id) DO UPDATE SET vpc_id = excluded.vpc_id, \(keepPlace), import_id = excluded.import_id
         """
     private static let insertAssociation = """
         INSERT INTO ec2_route_table_associations(route_table_id, association_id, subnet_id, is_main, state)
@@ -68,8 +70,7 @@ final class NetworkWriter {
         INSERT INTO ec2_vpc_endpoints(vpc_endpoint_id, vpc_endpoint_type, service_name, vpc_id, state, account_id, region, import_id)
         VALUES (:vpc_endpoint_id, :vpc_endpoint_type, :service_name, :vpc_id, :state, :account_id, :region, :import_id)
         ON CONFLICT(vpc_endpoint_id) DO UPDATE SET vpc_endpoint_type = excluded.vpc_endpoint_type, service_name = excluded.service_name,
-            vpc_id = excluded.vpc_id, state = excluded.state, account_id = excluded.account_id, region = excluded.region,
-            import_id = excluded.import_id
+            vpc_id = excluded.vpc_id, state = excluded.state, \(keepPlace), import_id = excluded.import_id
         """
 
     // MARK: - Listings

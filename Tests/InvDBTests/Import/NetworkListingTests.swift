@@ -350,6 +350,10 @@ final class NetworkListingTests: XCTestCase {
         XCTAssertEqual(try TestSupport.strings(database, "SELECT DISTINCT account_id || ' ' || region FROM ec2_nat_gateways"), ["444455556666 us-east-1"])
         XCTAssertEqual(try TestSupport.strings(database, "SELECT DISTINCT account_id || ' ' || region FROM ec2_route_tables"), ["\(account) us-east-1"],
                        "OwnerId wins over --account")
+        // Listed again without --account and --region: the NAT gateways keep the place they had.
+        try TestSupport.importPaths([folder.appendingPathComponent("nat.json").path], into: database)
+        XCTAssertEqual(try TestSupport.strings(database, "SELECT DISTINCT account_id || ' ' || region FROM ec2_nat_gateways"), ["444455556666 us-east-1"])
+        XCTAssertEqual(try TestSupport.int(database, "SELECT count(*) FROM ec2_nat_gateway_addresses"), 3)
     }
 
     // MARK: - Bad input
