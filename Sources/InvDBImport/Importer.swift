@@ -287,6 +287,11 @@ public final class Importer {
         case .cloudTrailLog: return CloudTrailLogImporter()
         case .cloudTrailLookupEvents: return LookupEventsImporter()
         case .cloudTrailDigest: return CloudTrailDigestImporter()
+        case .ec2DescribeAddresses: return AddressesImporter()
+        case .ec2DescribeNatGateways: return NatGatewaysImporter()
+        case .ec2DescribeRouteTables: return RouteTablesImporter()
+        case .ec2DescribeSubnets: return SubnetsImporter()
+        case .ec2DescribeVpcEndpoints: return VpcEndpointsImporter()
         }
     }
 

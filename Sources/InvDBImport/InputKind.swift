@@ -25,6 +25,11 @@ public enum InputKind: String, CaseIterable, Sendable {
     case cloudTrailLog = "cloudtrail-log"
     case cloudTrailLookupEvents = "cloudtrail-lookup-events"
     case cloudTrailDigest = "cloudtrail-digest"
+    case ec2DescribeAddresses = "ec2-describe-addresses"
+    case ec2DescribeNatGateways = "ec2-describe-nat-gateways"
+    case ec2DescribeRouteTables = "ec2-describe-route-tables"
+    case ec2DescribeSubnets = "ec2-describe-subnets"
+    case ec2DescribeVpcEndpoints = "ec2-describe-vpc-endpoints"
 
     /// The AWS CLI command whose output this kind is.
     public var command: String {
@@ -48,6 +53,11 @@ public enum InputKind: String, CaseIterable, Sendable {
         case .cloudTrailLog: return "a CloudTrail log file (AWSLogs/…/CloudTrail/…, gzip or not)"
         case .cloudTrailLookupEvents: return "aws cloudtrail lookup-events"
         case .cloudTrailDigest: return "a CloudTrail digest file (AWSLogs/…/CloudTrail-Digest/…)"
+        case .ec2DescribeAddresses: return "aws ec2 describe-addresses"
+        case .ec2DescribeNatGateways: return "aws ec2 describe-nat-gateways"
+        case .ec2DescribeRouteTables: return "aws ec2 describe-route-tables"
+        case .ec2DescribeSubnets: return "aws ec2 describe-subnets"
+        case .ec2DescribeVpcEndpoints: return "aws ec2 describe-vpc-endpoints"
         }
     }
 
@@ -85,6 +95,11 @@ public enum InputKind: String, CaseIterable, Sendable {
         case "Events": return .cloudTrailLookupEvents
         case "digestS3Object", "digestSignatureAlgorithm", "logFiles", "digestStartTime", "digestEndTime", "previousDigestS3Object":
             return .cloudTrailDigest
+        case "Addresses": return .ec2DescribeAddresses
+        case "NatGateways": return .ec2DescribeNatGateways
+        case "RouteTables": return .ec2DescribeRouteTables
+        case "Subnets": return .ec2DescribeSubnets
+        case "VpcEndpoints": return .ec2DescribeVpcEndpoints
         default: return nil
         }
     }

@@ -45,7 +45,7 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(scan.stdout.hasPrefix("Scanned 19 files of 5 instances"), scan.stdout)
         let check = try invdb(["check", "cis-1.18", "--db", db])
         XCTAssertEqual(check.status, 1)
-        XCTAssertTrue(check.stdout.contains("8 checks, 123 results: 37 alarm, 2 error, 48 info, 30 ok, 6 skip"), check.stdout)
+        XCTAssertTrue(check.stdout.contains("11 checks, 164 results: 37 alarm, 2 error, 87 info, 30 ok, 8 skip"), check.stdout)
         XCTAssertFalse(check.stdout.contains("\u{1B}["), "no colour when not a terminal")
         for line in check.stdout.split(separator: "\n") { XCTAssertLessThanOrEqual(line.count, 80, String(line)) }
 
@@ -65,8 +65,9 @@ final class CLITests: XCTestCase {
         let written = try String(contentsOfFile: csvPath, encoding: .utf8)
         XCTAssertTrue(written.hasPrefix("benchmark,check_id,check_title,severity,resource,status,reason,account_id,region"), written)
         // Samples/aws alone: the role checks judge 19 instance rows, the user-data check 10 (info:
-        // not imported), the host-scan check 10, the scripts and applications checks none.
-        XCTAssertEqual(written.components(separatedBy: "\r\n").filter { $0.hasPrefix("cis-1.18,") }.count, 39)
+        // not imported), the host-scan check 10, the scripts and applications checks none, and
+        // the CloudTrail checks 10 (no logs), 6 (instances with a profile) and 6.
+        XCTAssertEqual(written.components(separatedBy: "\r\n").filter { $0.hasPrefix("cis-1.18,") }.count, 61)
     }
 
     /// `--status alarm,error` shows only those rows; the counts stay those of every result.
@@ -80,7 +81,7 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(rows(filtered.stdout), expected)
         XCTAssertEqual(expected.count, 7, "Samples/aws: 6 alarms and 1 error")
         let table = try invdb(["check", "--db", db, "--status", "error"])
-        XCTAssertTrue(table.stdout.contains("8 checks, 39 results: 6 alarm, 1 error, 18 info, 11 ok, 3 skip"),
+        XCTAssertTrue(table.stdout.contains("11 checks, 61 results: 6 alarm, 1 error, 39 info, 11 ok, 4 skip"),
                       "the summary counts every result: \(table.stdout)")
         XCTAssertFalse(table.stdout.contains("\n  alarm "), table.stdout)
         let bad = try invdb(["check", "--db", db, "--status", "alarm,broken"])

@@ -230,7 +230,7 @@ final class HostileInputCLITests: XCTestCase {
         importer.waitUntilExit()
         let check = try invdb(["check", "--db", db])
         XCTAssertEqual(check.status, 1, check.stderr)
-        XCTAssertTrue(check.stdout.contains("8 checks, "), check.stdout)
+        XCTAssertTrue(check.stdout.contains("11 checks, "), check.stdout)
         let count = try invdb(["query", "--db", db, "--format", "csv", "SELECT count(*) AS n FROM ec2_instances"])
         XCTAssertEqual(count.stdout, "n\r\n10\r\n", "the killed import left nothing behind")
     }

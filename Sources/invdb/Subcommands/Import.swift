@@ -15,7 +15,9 @@ struct Import: ParsableCommand {
         discussion: """
             Each file's kind is detected from its content: describe-instances (whole or pages), \
             describe-iam-instance-profile-associations, list-instance-profiles, get-instance-profile, \
-            list-roles, get-account-authorization-details, sts get-caller-identity.
+            list-roles, get-account-authorization-details, sts get-caller-identity, and the network \
+            listings describe-addresses, describe-nat-gateways, describe-route-tables, describe-subnets, \
+            describe-vpc-endpoints.
 
             All describe-instances data for one account and region in one run is one snapshot; \
             a later run's snapshot replaces it. The import is one transaction: on a bad file \

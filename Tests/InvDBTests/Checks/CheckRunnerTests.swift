@@ -44,7 +44,8 @@ final class CheckRunnerTests: XCTestCase {
         XCTAssertEqual(result.outcomes.map(\.check.id), ["ec2_instance_iam_profile_attached", "ec2_instance_profile_has_role", "ec2_instance_role_trusts_ec2",
                                                         "ec2_instance_user_data_no_credentials", "ec2_instance_host_scanned",
                                                         "ec2_instance_scripts_no_credentials", "ec2_instance_applications_no_credentials",
-                                                        "iam_found_access_key_inactive"])
+                                                        "iam_found_access_key_inactive", "ec2_instance_no_long_term_key_calls",
+                                                        "ec2_instance_role_in_use", "ec2_instance_role_credentials_stay_on_instance"])
     }
 
     private func outcome(_ result: BenchmarkResult, _ check: String) -> CheckOutcome {
@@ -147,7 +148,7 @@ final class CheckRunnerTests: XCTestCase {
         _ = try HostScanner(database: database, options: .init()).run(paths: [TestSupport.path("Samples/credentials/hosts")])
         let result = try TestSupport.runChecks(try BenchmarkCatalog(directory: TestSupport.root.appendingPathComponent("Queries")).resolve("cis-1.18"),
                                                database: database)
-        XCTAssertEqual(result.outcomes.count, 8)
+        XCTAssertEqual(result.outcomes.count, 11)
         for outcome in result.outcomes {
             let id = outcome.check.id
             let shell = try sqlite3Rows(outcome.check.path, database: database.path)
@@ -163,8 +164,8 @@ final class CheckRunnerTests: XCTestCase {
                 XCTAssertEqual(row.dimensions.map { json($0.value) }, members.dropFirst(3).map(\.value), "\(id) \(row.resource)")
             }
         }
-        // The demo data as the README shows it (8 checks, 123 results), access keys included.
-        XCTAssertEqual(result.outcomes.map(\.rows.count).reduce(0, +), 123)
-        XCTAssertEqual(result.summary.counts, [.alarm: 37, .error: 2, .info: 48, .ok: 30, .skip: 6])
+        // The demo data as the README shows it (11 checks, 164 results), access keys included.
+        XCTAssertEqual(result.outcomes.map(\.rows.count).reduce(0, +), 164)
+        XCTAssertEqual(result.summary.counts, [.alarm: 37, .error: 2, .info: 87, .ok: 30, .skip: 8])
     }
 }

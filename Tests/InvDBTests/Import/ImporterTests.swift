@@ -202,10 +202,11 @@ final class ImporterTests: XCTestCase {
         let database = try TestSupport.database()
         try TestSupport.importPaths([TestSupport.path("Samples/aws/iam")], into: database)
         let before = try TestSupport.contents(of: database)
-        for bad in ["truncated.json", "missing-comma.json", "binary.bin", "unknown-kind.json", "empty.json", "not-json.txt"] {
-            XCTAssertThrowsError(try TestSupport.importPaths(
-                [TestSupport.path("Samples/aws/us-east-1"), TestSupport.path("Tests/Fixtures/bad/" + bad)], into: database), bad) { error in
-                XCTAssertTrue((error as? InputError)?.file.hasSuffix(bad) ?? false, "\(error)")
+        let nul = try TestSupport.file(named: "nul.bin", "{\"Reservations\u{0}\": []}")
+        for bad in ["truncated.json", "missing-comma.json", nul, "unknown-kind.json", "empty.json", "not-json.txt"] {
+            let path = bad.hasPrefix("/") ? bad : TestSupport.path("Tests/Fixtures/bad/" + bad)
+            XCTAssertThrowsError(try TestSupport.importPaths([TestSupport.path("Samples/aws/us-east-1"), path], into: database), bad) { error in
+                XCTAssertTrue((error as? InputError)?.file.hasSuffix((bad as NSString).lastPathComponent) ?? false, "\(error)")
             }
             XCTAssertEqual(try TestSupport.contents(of: database), before, bad)
         }
@@ -228,9 +229,24 @@ final class ImporterTests: XCTestCase {
         XCTAssertTrue(comma?.description.contains("missing-comma.json:10:21: error: expected ',' or '}'") ?? false, "\(String(describing: comma))")
         XCTAssertTrue(error("truncated.json")?.message.contains("truncated") ?? false)
         XCTAssertEqual(error("unknown-kind.json")?.reason, .unknownKind)
-        XCTAssertTrue(error("binary.bin")?.message.contains("gzip") ?? false)
+        XCTAssertNil(error("binary.bin"), "gzip input is read through zlib")
         XCTAssertEqual(error("empty.json")?.reason, .notJSON)
         XCTAssertEqual(error("not-json.txt")?.reason, .notJSON)
+    }
+
+    /// gzip input (the bad-input fixture's `binary.bin` and `describe-instances.json.gz`: the
+    /// us-east-1 listing through gzip -9) imports exactly like the original.
+    func testGzipInputImportsLikeTheOriginal() throws {
+        let plain = try TestSupport.database()
+        try TestSupport.importPaths([TestSupport.path("Samples/aws/us-east-1/describe-instances.json")], into: plain)
+        for name in ["binary.bin", "describe-instances.json.gz"] {
+            let zipped = try TestSupport.database()
+            let summary = try TestSupport.importPaths([TestSupport.path("Tests/Fixtures/bad/" + name)], into: zipped)
+            XCTAssertTrue(summary.failures.isEmpty, name)
+            let rows = "SELECT instance_id || state || coalesce(public_ip, '') FROM ec2_instances ORDER BY instance_id"
+            XCTAssertEqual(try TestSupport.strings(zipped, rows), try TestSupport.strings(plain, rows), name)
+            XCTAssertEqual(try TestSupport.int(zipped, "SELECT count(*) FROM ec2_instance_tags"), 14, name)
+        }
     }
 
     func testRecordErrorsNameTheJSONPath() throws {
