@@ -60,7 +60,7 @@ final class ManyAccountsTests: XCTestCase {
 
     func testFileOrderDoesNotChangeAnyResult() throws {
         let files = try files()
-        XCTAssertEqual(files.count, 18)
+        XCTAssertEqual(files.count, 28, "18 inventory and credential files, and 5 network listings of each account")
         let forward = try results(importing: files, oneRunPerFile: true)
         let backward = try results(importing: files.reversed(), oneRunPerFile: true)
         XCTAssertEqual(forward, backward)
