@@ -70,6 +70,10 @@ final class EC2InventoryWriter {
     private let stageRewrittenId: BulkStatement.Parameter
     private let stageLatest: BulkStatement
     private let stageLatestId, stageLatestSequence: BulkStatement.Parameter
+    private let stageAddress: BulkStatement
+    private let stageAddressValues: (account: BulkStatement.Parameter, region: BulkStatement.Parameter, instance: BulkStatement.Parameter,
+                                     address: BulkStatement.Parameter, scope: BulkStatement.Parameter, vpc: BulkStatement.Parameter,
+                                     subnet: BulkStatement.Parameter, state: BulkStatement.Parameter, sequence: BulkStatement.Parameter)
 
     init(db: Database, runId: Int) throws {
         self.db = db
@@ -79,6 +83,7 @@ final class EC2InventoryWriter {
             try db.execute(sql: "CREATE TEMP TABLE IF NOT EXISTS staged_\(child.table)(\(child.columns), seq)")
         }
         try db.execute(sql: """
+            CREATE TEMP TABLE IF NOT EXISTS staged_addresses(account_id, region, instance_id, address, scope, vpc_id, subnet_id, state, seq);
             CREATE TEMP TABLE IF NOT EXISTS staged_rewritten(instance_id);
             CREATE TEMP TABLE IF NOT EXISTS staged_latest(instance_id TEXT PRIMARY KEY, seq INTEGER) WITHOUT ROWID;
             """)
@@ -93,12 +98,20 @@ final class EC2InventoryWriter {
         stageRewrittenId = try stageRewritten.parameter("instance_id")
         stageLatest = try BulkStatement(db, sql: "INSERT OR REPLACE INTO temp.staged_latest(instance_id, seq) VALUES (:instance_id, :seq)")
         (stageLatestId, stageLatestSequence) = (try stageLatest.parameter("instance_id"), try stageLatest.parameter("seq"))
+        let stageAddress = try BulkStatement(db, sql: """
+            INSERT INTO temp.staged_addresses(account_id, region, instance_id, address, scope, vpc_id, subnet_id, state, seq)
+            VALUES (:account_id, :region, :instance_id, :address, :scope, :vpc_id, :subnet_id, :state, :seq)
+            """)
+        self.stageAddress = stageAddress
+        stageAddressValues = (try stageAddress.parameter("account_id"), try stageAddress.parameter("region"), try stageAddress.parameter("instance_id"),
+                              try stageAddress.parameter("address"), try stageAddress.parameter("scope"), try stageAddress.parameter("vpc_id"),
+                              try stageAddress.parameter("subnet_id"), try stageAddress.parameter("state"), try stageAddress.parameter("seq"))
         try clearStaging()
     }
 
     private func clearStaging() throws {
         for child in Self.childTables { try db.execute(sql: "DELETE FROM temp.staged_\(child.table)") }
-        try db.execute(sql: "DELETE FROM temp.staged_rewritten; DELETE FROM temp.staged_latest")
+        try db.execute(sql: "DELETE FROM temp.staged_rewritten; DELETE FROM temp.staged_latest; DELETE FROM temp.staged_addresses")
     }
 
     func checkpoint() -> State { state }
@@ -156,6 +169,7 @@ final class EC2InventoryWriter {
         try tape.withStableBytes { view in
             try instances.write(view, f, instanceId: instanceId, account: account, region: region, zone: zone, reservationId: reservationId,
                                 snapshotId: snapshotId, importId: importId)
+            try stageAddresses(view, f, instanceId: instanceId, account: account, region: region, sequence: sequence)
             counts.add(.ec2Instances)
             for tag in f.tags where tape.kind(tag.key) == .string || tape.kind(tag.key) == .escapedString {
                 try tags.write(view, instanceId: instanceId, sequence: sequence, first: tag.key, second: tag.value, emptySecondIsText: true)
@@ -182,6 +196,40 @@ final class EC2InventoryWriter {
             }
         }
         return warning
+    }
+
+    /// Stages the addresses an instance holds (its own, its interfaces' and their addresses'),
+    /// for `ec2_address_history` at the end of the run: read here from the tape, so that the
+    /// history never reads the instances' rows again. Duplicates are removed at the end.
+    private func stageAddresses(_ view: JSONTape.StableBytes, _ f: InstanceFields, instanceId: String, account: String, region: String,
+                                sequence: Int) throws {
+        let tape = view.tape
+        let v = stageAddressValues
+        func stage(_ node: Int?, scope: StaticString, vpc: Int?, subnet: Int?) throws {
+            guard tape.isNonEmptyString(node) else { return }
+            stageAddress.bind(v.account, account)
+            stageAddress.bind(v.region, region)
+            stageAddress.bind(v.instance, instanceId)
+            stageAddress.bind(v.address, view, node)
+            stageAddress.bind(v.scope, "\(scope)")
+            stageAddress.bind(v.vpc, view, vpc ?? f.vpcId)
+            stageAddress.bind(v.subnet, view, subnet ?? f.subnetId)
+            stageAddress.bind(v.state, view, f.stateName)
+            stageAddress.bind(v.sequence, sequence)
+            try stageAddress.execute()
+        }
+        try stage(f.publicIp, scope: "public", vpc: nil, subnet: nil)
+        try stage(f.privateIp, scope: "private", vpc: nil, subnet: nil)
+        for interface in f.interfaces {
+            let vpc = tape.isNonEmptyString(interface.vpcId) ? interface.vpcId : nil
+            let subnet = tape.isNonEmptyString(interface.subnetId) ? interface.subnetId : nil
+            try stage(interface.publicIp, scope: "public", vpc: vpc, subnet: subnet)
+            for address in interface.addresses {
+                try stage(address.ip, scope: "private", vpc: vpc, subnet: subnet)
+                try stage(address.publicIp, scope: "public", vpc: vpc, subnet: subnet)
+            }
+            for ip in interface.ipv6Addresses { try stage(ip, scope: "ipv6", vpc: vpc, subnet: subnet) }
+        }
     }
 
     /// Takes an empty snapshot of `place`: a listing with no instances retires every instance
@@ -226,6 +274,7 @@ final class EC2InventoryWriter {
             try db.execute(sql: "UPDATE ec2_snapshots SET instance_count = ?, is_complete = ? WHERE snapshot_id = ?",
                            arguments: [instanceCount, snapshot.hasLastPage, snapshot.id])
         }
+        try clearStaging()
         return warnings
     }
 
@@ -241,21 +290,12 @@ final class EC2InventoryWriter {
             DELETE FROM temp.current_addresses;
             """)
         let arguments: StatementArguments = ["account": place.account, "region": place.region, "snapshot": snapshot.id, "time": time]
-        // The snapshot's instances: those of the place that carry its id.
+        // The addresses staged for the place, of the last copy of each instance.
         try db.execute(sql: """
             INSERT INTO temp.current_addresses(instance_id, address, scope, vpc_id, subnet_id, state)
-            WITH instances AS (
-                SELECT instance_id, vpc_id, subnet_id, state, private_ip, public_ip FROM ec2_instances
-                WHERE account_id = :account AND region = :region AND is_current = 1 AND snapshot_id = :snapshot
-            )
-            SELECT instance_id, public_ip, 'public', vpc_id, subnet_id, state FROM instances WHERE public_ip IS NOT NULL
-            UNION SELECT instance_id, private_ip, 'private', vpc_id, subnet_id, state FROM instances WHERE private_ip IS NOT NULL
-            UNION SELECT i.instance_id, n.public_ip, 'public', i.vpc_id, coalesce(n.subnet_id, i.subnet_id), i.state
-                FROM instances AS i JOIN ec2_network_interfaces AS n ON n.instance_id = i.instance_id WHERE n.public_ip IS NOT NULL
-            UNION SELECT i.instance_id, a.address, CASE a.family WHEN 'ipv6' THEN 'ipv6' ELSE 'private' END, i.vpc_id, i.subnet_id, i.state
-                FROM instances AS i JOIN ec2_network_interface_ips AS a ON a.instance_id = i.instance_id
-            UNION SELECT i.instance_id, a.public_ip, 'public', i.vpc_id, i.subnet_id, i.state
-                FROM instances AS i JOIN ec2_network_interface_ips AS a ON a.instance_id = i.instance_id WHERE a.public_ip IS NOT NULL
+            SELECT DISTINCT instance_id, address, scope, vpc_id, subnet_id, state FROM temp.staged_addresses AS s
+            WHERE account_id = :account AND region = :region
+              AND NOT EXISTS (SELECT 1 FROM temp.staged_latest AS l WHERE l.instance_id = s.instance_id AND l.seq != s.seq)
             """, arguments: arguments)
         try db.execute(sql: """
             UPDATE ec2_address_history SET to_snapshot_id = :snapshot, to_time = :time
@@ -291,6 +331,5 @@ final class EC2InventoryWriter {
                 ORDER BY \(child.key), s.rowid
                 """)
         }
-        try clearStaging()
     }
 }

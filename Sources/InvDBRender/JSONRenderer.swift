@@ -7,6 +7,8 @@ import InvDBJSON
 public final class JSONRenderer: CheckResultConsumer, TableResultConsumer {
     private let output: BufferedSink
     private var rowsInSection = 0
+    /// `, "name": ` of each dimension of the current check, escaped once.
+    private var dimensionKeys: [OutputBytes] = []
     private var columns: [String] = []
 
     public init(sink: any OutputSink) {
@@ -74,6 +76,13 @@ public final class JSONRenderer: CheckResultConsumer, TableResultConsumer {
         }
         output.bytes.append("      \"results\": [")
         rowsInSection = 0
+        dimensionKeys = columns.dimensions.map { index in
+            var key = OutputBytes()
+            key.append(", ")
+            key.appendJSONString(columns.names[index])
+            key.append(": ")
+            return key
+        }
     }
 
     public func row(_ row: ResultRow, status: CheckStatus, columns: CheckColumns) throws {
@@ -85,10 +94,8 @@ public final class JSONRenderer: CheckResultConsumer, TableResultConsumer {
         out.bytes.append(status.rawValue)
         out.bytes.append("\", \"reason\": ")
         row.withCell(columns.reason) { out.bytes.appendJSONString($0) }
-        for index in columns.dimensions {
-            out.bytes.append(", ")
-            out.bytes.appendJSONString(columns.names[index])
-            out.bytes.append(": ")
+        for (position, index) in columns.dimensions.enumerated() {
+            out.bytes.append(dimensionKeys[position])
             switch row.kinds[index] {
             case .null: out.bytes.append("null")
             case .integer, .real: row.withCell(index) { out.bytes.append($0) }
