@@ -79,6 +79,8 @@ final class EC2InventoryWriter {
         self.db = db
         self.runId = runId
         try db.execute(sql: "PRAGMA temp.cache_size = -16384")
+        // The staged rows are sorted at the end of the run: let SQLite's sorter use a second thread.
+        try db.execute(sql: "PRAGMA threads = 2")
         for child in Self.childTables {
             try db.execute(sql: "CREATE TEMP TABLE IF NOT EXISTS staged_\(child.table)(\(child.columns), seq)")
         }
@@ -286,7 +288,7 @@ final class EC2InventoryWriter {
         let time = try String.fetchOne(db, sql: "SELECT started_at FROM import_runs WHERE run_id = ?", arguments: [runId]) ?? ""
         try db.execute(sql: """
             CREATE TEMP TABLE IF NOT EXISTS current_addresses(instance_id TEXT, address TEXT, scope TEXT, vpc_id TEXT, subnet_id TEXT, state TEXT);
-            CREATE INDEX IF NOT EXISTS temp.current_addresses_by_instance ON current_addresses(instance_id, address);
+            CREATE INDEX IF NOT EXISTS temp.current_addresses_by_address ON current_addresses(address, instance_id);
             DELETE FROM temp.current_addresses;
             """)
         let arguments: StatementArguments = ["account": place.account, "region": place.region, "snapshot": snapshot.id, "time": time]
@@ -296,6 +298,7 @@ final class EC2InventoryWriter {
             SELECT DISTINCT instance_id, address, scope, vpc_id, subnet_id, state FROM temp.staged_addresses AS s
             WHERE account_id = :account AND region = :region
               AND NOT EXISTS (SELECT 1 FROM temp.staged_latest AS l WHERE l.instance_id = s.instance_id AND l.seq != s.seq)
+            ORDER BY address, instance_id
             """, arguments: arguments)
         try db.execute(sql: """
             UPDATE ec2_address_history SET to_snapshot_id = :snapshot, to_time = :time
@@ -308,14 +311,14 @@ final class EC2InventoryWriter {
                     AND c.subnet_id IS ec2_address_history.subnet_id AND c.state IS ec2_address_history.state)
             """, arguments: arguments)
         try db.execute(sql: """
-            INSERT INTO ec2_address_history(account_id, region, instance_id, address, scope, vpc_id, subnet_id, state, from_snapshot_id, from_time)
+            INSERT OR IGNORE INTO ec2_address_history(account_id, region, instance_id, address, scope, vpc_id, subnet_id, state, from_snapshot_id, from_time)
             SELECT :account, :region, c.instance_id, c.address, c.scope, c.vpc_id, c.subnet_id, c.state, :snapshot, :time
             FROM temp.current_addresses AS c
             WHERE NOT EXISTS (
                 SELECT 1 FROM ec2_address_history AS h
                 WHERE h.account_id = :account AND h.region = :region AND h.instance_id = c.instance_id AND h.to_time IS NULL
                   AND h.address = c.address AND h.scope = c.scope AND h.vpc_id IS c.vpc_id AND h.subnet_id IS c.subnet_id AND h.state IS c.state)
-            ORDER BY c.instance_id, c.address
+            ORDER BY c.address, c.instance_id
             """, arguments: arguments)
     }
 
