@@ -292,13 +292,17 @@ final class EC2InventoryWriter {
             DELETE FROM temp.current_addresses;
             """)
         let arguments: StatementArguments = ["account": place.account, "region": place.region, "snapshot": snapshot.id, "time": time]
-        // The addresses staged for the place, of the last copy of each instance.
+        // The addresses staged for the place, of the last copy of each instance, once each.
+        // GROUP BY rather than DISTINCT: SQLite sorts for a GROUP BY (a merge sort, linear in
+        // practice) but keeps a DISTINCT in a temporary B-tree filled in random order, which
+        // took 8 of a million-instance import's 15 s here.
         try db.execute(sql: """
             INSERT INTO temp.current_addresses(instance_id, address, scope, vpc_id, subnet_id, state)
-            SELECT DISTINCT instance_id, address, scope, vpc_id, subnet_id, state FROM temp.staged_addresses AS s
+            SELECT instance_id, address, scope, vpc_id, subnet_id, state FROM temp.staged_addresses AS s
             WHERE account_id = :account AND region = :region
               AND NOT EXISTS (SELECT 1 FROM temp.staged_latest AS l WHERE l.instance_id = s.instance_id AND l.seq != s.seq)
-            ORDER BY address, instance_id
+            GROUP BY address, instance_id, scope, vpc_id, subnet_id, state
+            ORDER BY address, instance_id, scope, vpc_id, subnet_id, state
             """, arguments: arguments)
         try db.execute(sql: """
             UPDATE ec2_address_history SET to_snapshot_id = :snapshot, to_time = :time

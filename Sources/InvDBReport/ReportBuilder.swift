@@ -79,7 +79,7 @@ public struct ReportBuilder {
                 let summary = try runner.run(benchmark, into: CheckResultFanOut([recorder, CSVRenderer(sink: csv)]))
                 guard let runId = recorder.runId else { throw CommandFailure("the run was not recorded") }
                 let data = try ReportData(benchmark: benchmark, summary: summary, runId: runId, previousRunId: recorder.previousRunId,
-                                          changes: recorder.changeCounts, trendRuns: options.trendRuns, tag: options.groupByTag, waivers: waivers, db: db)
+                                          changes: recorder.changeCounts, countsByPlace: recorder.countsByPlace, trendRuns: options.trendRuns, tag: options.groupByTag, waivers: waivers, db: db)
                 let text = try ReportMarkdown(data: data, options: options, now: now, files: (names.csv, names.json)).render(db: db)
                 for file in [markdown, latest] {
                     var bytes = OutputBytes()

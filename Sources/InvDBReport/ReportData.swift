@@ -120,8 +120,9 @@ struct ReportData {
     /// The SQL condition "interval h holds run :run of :benchmark".
     static let holdsRun = "h.benchmark = :benchmark AND h.first_run_id <= :run AND (h.last_run_id IS NULL OR h.last_run_id >= :run)"
 
-    init(benchmark: Benchmark, summary: CheckRunSummary, runId: Int, previousRunId: Int?, changes: [RunChange: Int], trendRuns: Int,
-         tag: String?, waivers: [Waiver], db: Database) throws {
+    /// `countsByPlace`: the run's results by account and region, as the recorder counted them.
+    init(benchmark: Benchmark, summary: CheckRunSummary, runId: Int, previousRunId: Int?, changes: [RunChange: Int],
+         countsByPlace: [ResultPlace: RunCounts], trendRuns: Int, tag: String?, waivers: [Waiver], db: Database) throws {
         self.benchmark = benchmark
         self.summary = summary
         self.runId = runId
@@ -162,10 +163,10 @@ struct ReportData {
         func ranked(_ groups: [(key: [String], counts: RunCounts)]) -> [GroupCounts] {
             groups.map { GroupCounts(group: $0.key[0], counts: $0.counts) }.sorted { ($0.failing, $1.group) > ($1.failing, $0.group) }
         }
-        // One pass over the run's results, by account and region; the account and the region
-        // totals are sums of it.
-        let places = try grouped(["coalesce(h.account_id, '-')", "coalesce(h.region, '-')"])
-            .map { AccountRegionCounts(account: $0.key[0], region: $0.key[1], counts: $0.counts) }
+        // The recorder counted the run's results by account and region as they streamed past;
+        // the account and the region totals are sums of it.
+        let places = countsByPlace
+            .map { AccountRegionCounts(account: $0.key.account, region: $0.key.region, counts: $0.value) }
             .sorted { ($0.account, $0.region) < ($1.account, $1.region) }
         byAccountRegion = places
         func total(_ key: KeyPath<AccountRegionCounts, String>) -> [(key: [String], counts: RunCounts)] {

@@ -33,10 +33,14 @@ public final class RunRecorder: CheckResultConsumer {
     private let recordedAt: String
     private var benchmark = ""
     private var checkId = ""
+    /// Where the current check's recorded dimensions are (found once per check, used per row).
+    private var dimensions = RecordedDimensions(columns: nil)
     private var statements: Statements?
     /// Open intervals of earlier runs that this run saw again (by interval id).
     private var seen = IntervalSet()
     private var changes: [RunChange: Int] = [:]
+    /// The run's results by account and region, counted as they pass.
+    private var places = PlaceCounter()
     /// The recorded run (set in `begin`).
     public private(set) var runId: Int?
     /// The run of the same benchmark before this one, if any.
@@ -54,6 +58,11 @@ public final class RunRecorder: CheckResultConsumer {
     public var changeCounts: [RunChange: Int] {
         Dictionary(uniqueKeysWithValues: RunChange.allCases.map { ($0, changes[$0] ?? 0) })
     }
+
+    /// The run's results counted by account and region ("-" when a result has none) and
+    /// effective status, as the history holds them once `end` has run (a resource a check
+    /// returned twice counts once, with its later row).
+    public var countsByPlace: [ResultPlace: RunCounts] { places.totals }
 
     /// The statements the recorder runs for each row.
     private struct Statements {
@@ -110,6 +119,22 @@ public final class RunRecorder: CheckResultConsumer {
 
     public func beginCheck(_ check: CheckDefinition, index: Int, columns: CheckColumns) throws {
         checkId = check.id
+        dimensions = RecordedDimensions(columns: columns)
+    }
+
+    /// The dimensions the history keeps: account, region and the resource's name.
+    private struct RecordedDimensions {
+        var account: Int?
+        var region: Int?
+        var instanceName: Int?
+        var name: Int?
+
+        init(columns: CheckColumns?) {
+            account = columns?.dimension("account_id")
+            region = columns?.dimension("region")
+            instanceName = columns?.dimension("instance_name")
+            name = columns?.dimension("name")
+        }
     }
 
     /// A result's values as this run returned them: cells of the row, borrowed for the call.
@@ -130,18 +155,22 @@ public final class RunRecorder: CheckResultConsumer {
             return bytes.isEmpty ? nil : bytes
         }
         // The cells stay in place while the row is handed to this consumer.
-        let nameColumn = columns.dimension("instance_name").flatMap { optional($0) == nil ? nil : $0 } ?? columns.dimension("name")
         let values = Values(status: row.withCell(columns.status) { $0 }, effective: status, reason: row.withCell(columns.reason) { $0 },
-                            account: optional(columns.dimension("account_id")), region: optional(columns.dimension("region")),
-                            name: optional(nameColumn))
+                            account: optional(dimensions.account), region: optional(dimensions.region),
+                            name: optional(dimensions.instanceName) ?? optional(dimensions.name))
         let resource = row.withCell(columns.resource) { $0 }
         let open = statements.open
         open.bind(statements.openKeys.benchmark, benchmark)
         open.bind(statements.openKeys.check, checkId)
         open.bind(statements.openKeys.resource, unownedText: resource)
+        places.count(account: values.account, region: values.region, status: status)
         // What the open interval of this result says, if there is one.
         let earlier: (id: Int, firstRun: Int, same: Bool, failing: Bool, failingSince: String?)? = try open.fetchRow { found in
             guard let found else { return nil }
+            if found.int(1) == runId, let replaced = CheckStatus(bytes: found.bytes(3)) {
+                // This run's own earlier row of the resource, which this one replaces.
+                places.uncount(account: found.isNull(5) ? nil : found.bytes(5), region: found.isNull(6) ? nil : found.bytes(6), status: replaced)
+            }
             func equal(_ index: Int32, _ bytes: UnsafeBufferPointer<UInt8>?) -> Bool {
                 guard let bytes else { return found.isNull(index) }
                 return !found.isNull(index) && Self.equalBytes(found.bytes(index), bytes)
@@ -243,5 +272,58 @@ struct IntervalSet {
     func contains(_ id: Int) -> Bool {
         let word = id >> 6
         return id >= 0 && word < words.count && words[word] & (1 << UInt64(id & 63)) != 0
+    }
+}
+
+/// An account and region of results ("-" for none).
+public struct ResultPlace: Hashable, Sendable {
+    public var account: String
+    public var region: String
+}
+
+/// Counts results by account and region as rows stream past. Rows come sorted by account and
+/// region, so the place of the previous row is kept as bytes and compared first: a string and a
+/// dictionary lookup only when the place changes.
+struct PlaceCounter {
+    private(set) var counts: [ResultPlace: RunCounts] = [:]
+    private var lastAccount: [UInt8] = []
+    private var lastRegion: [UInt8] = []
+    private var last: ResultPlace?
+    private var pending = RunCounts()
+
+    mutating func count(account: UnsafeBufferPointer<UInt8>?, region: UnsafeBufferPointer<UInt8>?, status: CheckStatus) {
+        let accountBytes = account ?? UnsafeBufferPointer(start: nil, count: 0)
+        let regionBytes = region ?? UnsafeBufferPointer(start: nil, count: 0)
+        if last == nil || !lastAccount.elementsEqual(accountBytes) || !lastRegion.elementsEqual(regionBytes) {
+            flush()
+            lastAccount = Array(accountBytes)
+            lastRegion = Array(regionBytes)
+            last = ResultPlace(account: account.map { String(decoding: $0, as: UTF8.self) } ?? "-",
+                               region: region.map { String(decoding: $0, as: UTF8.self) } ?? "-")
+        }
+        pending[status] += 1
+    }
+
+    mutating func uncount(account: UnsafeBufferPointer<UInt8>?, region: UnsafeBufferPointer<UInt8>?, status: CheckStatus) {
+        flush()
+        let place = ResultPlace(account: account.map { String(decoding: $0, as: UTF8.self) } ?? "-",
+                                region: region.map { String(decoding: $0, as: UTF8.self) } ?? "-")
+        counts[place, default: RunCounts()][status] -= 1
+    }
+
+    /// Adds the counts of the current place to the totals.
+    private mutating func flush() {
+        guard let last else { return }
+        var total = counts[last, default: RunCounts()]
+        for status in CheckStatus.allCases { total[status] += pending[status] }
+        counts[last] = total
+        pending = RunCounts()
+    }
+
+    /// The totals, with the current place's counts added.
+    var totals: [ResultPlace: RunCounts] {
+        var copy = self
+        copy.flush()
+        return copy.counts
     }
 }

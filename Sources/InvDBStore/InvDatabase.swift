@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Glibc
+import CSQLiteHardening
 import InvDBCore
 
 /// The invdb SQLite database, and the one way into it: opening (with a rule on who may create or
@@ -74,6 +75,7 @@ public final class InvDatabase {
     ///   newer invdb, older than this invdb (for `.read`: a read command never upgrades), or
     ///   locked past the busy timeout. The file is left untouched in every one of these cases.
     public static func open(path: String, migrations: Migrations, access: Access) throws -> InvDatabase {
+        _ = processConfiguration
         let timeout = try busyTimeout()
         let (state, applied) = try inspect(path: path, migrations: migrations, access: access, timeout: timeout)
         var configuration = Configuration()
@@ -112,6 +114,11 @@ public final class InvDatabase {
         if access == .write && (!database.pending.isEmpty || !isWAL) { try database.write { _ in } }
         return database
     }
+
+    /// SQLite's process-wide settings (`invdb_sqlite_configure_process`), applied once, before
+    /// the first connection: without memory statistics, the check workers and the results
+    /// consumer no longer contend for one mutex on every allocation.
+    private static let processConfiguration: Int32 = invdb_sqlite_configure_process()
 
     private static func openQueue(path: String, configuration: Configuration) throws -> DatabaseQueue {
         do {

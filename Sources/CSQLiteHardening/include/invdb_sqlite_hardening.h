@@ -13,4 +13,8 @@ int invdb_sqlite_harden(sqlite3 *db);
 /// 1 when the connection's FTS3 tokenizer function is disabled (for tests).
 int invdb_sqlite_fts3_tokenizer_enabled(sqlite3 *db);
 
+/// Process-wide settings, applied before the first connection opens (SQLite refuses them after):
+/// memory statistics off. Returns SQLITE_OK, or SQLITE_MISUSE when SQLite was already initialised.
+int invdb_sqlite_configure_process(void);
+
 #endif

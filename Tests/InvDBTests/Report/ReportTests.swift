@@ -155,4 +155,53 @@ final class ReportTests: XCTestCase {
         XCTAssertTrue(try WaiverStore.remove(database, id: waiver.id))
         XCTAssertFalse(try WaiverStore.remove(database, id: waiver.id))
     }
+    /// The report's counts by account and region come from the recorder as the results stream
+    /// past (issue 10: no second pass over a fleet's results). They are the counts of the run's
+    /// rows in the history, also when a check returns a resource twice (its later row counts),
+    /// when the rows of one place come apart, and for results without an account or region; and
+    /// again on the next run, where the duplicate replaces an interval the run itself opened.
+    func testCountsByAccountAndRegionAreTheRecordedResults() throws {
+        let database = try TestSupport.database()
+        func check(_ id: String, _ sql: String) throws -> CheckDefinition {
+            try CheckDefinition(id: id, path: "Tests/checks/\(id).sql",
+                                text: "-- title: \(id)\n-- severity: low\n-- description: d\n-- remediation: aws ec2 describe-instances\n\(sql)")
+        }
+        let placed = try check("a_placed", """
+            SELECT column1 AS resource, column2 AS status, column3 AS reason, column4 AS account_id, column5 AS region FROM (VALUES
+                ('r1', 'alarm', 'first row', '111111111111', 'us-east-1'),
+                ('r2', 'ok', 'b', '111111111111', 'eu-west-1'),
+                ('r1', 'ok', 'later row', '222222222222', 'eu-west-1'),
+                ('r3', 'error', 'c', '111111111111', 'us-east-1'),
+                ('r4', 'info', 'd', NULL, NULL),
+                ('r5', 'skip', 'e', '', 'us-east-1'),
+                ('r6', 'alarm', 'f', '111111111111', 'us-east-1'));
+            """)
+        let regionOnly = try check("b_region_only", """
+            SELECT column1 AS resource, column2 AS status, 'x' AS reason, column3 AS region FROM (VALUES
+                ('r1', 'ok', 'us-east-1'), ('r2', 'alarm', 'us-east-1'), ('r2', 'alarm', 'eu-west-1'));
+            """)
+        let bare = try check("c_bare", "SELECT 'k1' AS resource, 'error' AS status, 'y' AS reason;")
+        let benchmark = Benchmark(testID: "places", title: "places", checks: [placed, regionOnly, bare])
+        for (day, expected) in [("2026-11-20", 9), ("2026-11-21", 9)] {
+            let folder = try TestSupport.temporaryDirectory().path
+            let report = try ReportBuilder(database: database).run(benchmark, now: date(day + "T07:00:00Z"), writingTo: folder)
+            let json = try JSONValue.parse(try String(contentsOfFile: folder + "/" + report.baseName + ".json", encoding: .utf8))
+            var reported: [String] = []
+            for group in json["by_account_region"]?.elements ?? [] {
+                for status in CheckStatus.allCases {
+                    let count = group["counts"]?[status.rawValue]?.testInt ?? 0
+                    if count != 0 { reported.append("\(group["account_id"]?.string ?? "?") \(group["region"]?.string ?? "?") \(status.rawValue) \(count)") }
+                }
+            }
+            let stored = try TestSupport.strings(database, """
+                SELECT coalesce(account_id, '-') || ' ' || coalesce(region, '-') || ' ' || effective_status || ' ' || count(*)
+                FROM run_results WHERE run_id = ? GROUP BY coalesce(account_id, '-'), coalesce(region, '-'), effective_status
+                """, [report.runId])
+            XCTAssertEqual(reported.sorted(), stored.sorted(), day)
+            XCTAssertEqual(try TestSupport.int(database, "SELECT count(*) FROM run_results WHERE run_id = ?", [report.runId]), expected, day)
+            XCTAssertEqual(reported.sorted(), ["- - error 1", "- - info 1", "- eu-west-1 alarm 1", "- us-east-1 ok 1", "- us-east-1 skip 1",
+                                               "111111111111 eu-west-1 ok 1", "111111111111 us-east-1 alarm 1", "111111111111 us-east-1 error 1",
+                                               "222222222222 eu-west-1 ok 1"], day)
+        }
+    }
 }
