@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import XCTest
 @testable import InvDBCore
 @testable import InvDBJSON
@@ -182,6 +183,54 @@ final class CloudTrailTests: XCTestCase {
         XCTAssertTrue(reason.contains("uses its role") && reason.contains("AKIABTX3GSDSZRWKAV77"), "reason: \(reason)")
         // The legacy instance with the same private address in another VPC is not accused.
         XCTAssertEqual(status("ec2_instance_no_long_term_key_calls", "i-e7110dbc96c217252"), .ok)
+    }
+
+    /// The work of the CloudTrail checks grows linearly with the calls (found at fleet scale:
+    /// the views asked `cloudtrail_call_instances` again for every attributed call, so 20,000
+    /// calls on 100,000 instances did not finish in two minutes; migration 0014). Counted in
+    /// SQLite virtual-machine steps, not time: with every call of the fixture copied 8 times the
+    /// checks do at most about 8 times the work (a per-row re-evaluation did about 60 times).
+    func testCheckWorkGrowsLinearlyWithTheCalls() throws {
+        let checks = try BenchmarkCatalog(directory: TestSupport.root.appendingPathComponent("Queries")).resolve("cis-1.18").checks.filter {
+            ["ec2_instance_no_long_term_key_calls", "ec2_instance_role_in_use", "ec2_instance_role_credentials_stay_on_instance"].contains($0.id)
+        }
+        XCTAssertEqual(checks.count, 3)
+        /// Virtual-machine steps of each check, with every call copied `copies` times.
+        func steps(copies: Int) throws -> [String: Int] {
+            let database = try TestSupport.database()
+            _ = try importAt([Self.sample + "/ec2/snapshot-1"], Self.expected.snapshots["snapshot-1"]!, into: database)
+            _ = try importAt([Self.sample + "/ec2/snapshot-2"], Self.expected.snapshots["snapshot-2"]!, into: database)
+            _ = try importAt([Self.sample + "/ec2/us-east-1", Self.sample + "/s3"], "2026-03-05T06:00:00Z", into: database)
+            try database.write { db in
+                let columns = """
+                    import_id, recipient_account_id, identity_type, access_key_id, principal_arn, user_name, role_arn, session_instance_id,
+                    ec2_role_delivery, source, source_is_address, vpc_endpoint_id, hour, calls, error_calls, first_time, last_time, event_names, user_agent
+                    """
+                let imported = try Int.fetchOne(db, sql: "SELECT max(call_id) FROM cloudtrail_calls") ?? 0
+                XCTAssertGreaterThan(imported, 10)
+                for _ in 1..<copies {
+                    try db.execute(sql: "INSERT INTO cloudtrail_calls(\(columns)) SELECT \(columns) FROM cloudtrail_calls WHERE call_id <= ?",
+                                   arguments: [imported])
+                }
+            }
+            return try database.read { db in
+                var counted: [String: Int] = [:]
+                for check in checks {
+                    let statement = try db.makeStatement(sql: check.sql)
+                    let rows = try Row.fetchCursor(statement)
+                    var count = 0
+                    while try rows.next() != nil { count += 1 }
+                    XCTAssertGreaterThan(count, 0, check.id)
+                    counted[check.id] = Int(sqlite3_stmt_status(statement.sqliteStatement, SQLITE_STMTSTATUS_VM_STEP, 0))
+                }
+                return counted
+            }
+        }
+        let once = try steps(copies: 1), eightTimes = try steps(copies: 8)
+        for check in checks {
+            let ratio = Double(eightTimes[check.id] ?? 0) / Double(max(once[check.id] ?? 1, 1))
+            XCTAssertLessThan(ratio, 10, "\(check.id): \(once[check.id] ?? 0) steps, then \(eightTimes[check.id] ?? 0) with 8 times the calls")
+        }
     }
 
     /// Without CloudTrail logs, the checks say so: unverified, never passed.
