@@ -57,7 +57,8 @@ let package = Package(
         .testTarget(
             name: "InvDBTests",
             dependencies: ["InvDBCore", "InvDBJSON", "InvDBDetect", "InvDBStore", "InvDBImport", "InvDBScan", "InvDBChecks",
-                           "InvDBRender", "InvDBReport", .product(name: "GRDB", package: "GRDB.swift")]
+                           "InvDBRender", "InvDBReport", .product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "GRDBSQLite", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "invdbTests",
