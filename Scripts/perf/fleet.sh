@@ -89,9 +89,17 @@ commands() {  # name db
 commands 100k "$WORK/100k.sqlite"
 if [ "$SKIP_1M" = 0 ]; then
     commands 1m "$WORK/1m.sqlite"
-    for _ in 2 3; do
+    # The eight checks cis-1.18 had when the 10 s target was set (issue 10), before the three
+    # CloudTrail checks (issue 11) added three rows per instance.
+    ISSUE10_CHECKS=(ec2_instance_iam_profile_attached ec2_instance_profile_has_role ec2_instance_role_trusts_ec2
+        ec2_instance_user_data_no_credentials ec2_instance_scripts_no_credentials ec2_instance_applications_no_credentials
+        ec2_instance_host_scanned iam_found_access_key_inactive)
+    : > "$WORK/check-json-1m-8"
+    for _ in 1 2 3; do
         read -r s _ < <(measure "$BIN" check cis-1.18 --db "$WORK/1m.sqlite" --format json --output "$WORK/out-1m/check.json")
         echo "$s" >> "$WORK/check-json-1m"
+        read -r s _ < <(measure "$BIN" check cis-1.18 --db "$WORK/1m.sqlite" "${ISSUE10_CHECKS[@]/#/--only=}" --format json --output "$WORK/out-1m/check8.json")
+        echo "$s" >> "$WORK/check-json-1m-8"
     done
 fi
 
@@ -126,6 +134,7 @@ if [ "$SKIP_1M" = 0 ]; then
     cat <<REPORT
   import 1M (ten documents, one run) median $i1m s = $(awk -v a="$i1m" -v b="$i100" 'BEGIN { printf "%.1f", a / b }') x the 100k import   (target <= 11)
   check, all checks, JSON to a file, 1M   median $(median < "$WORK/check-json-1m") s   (target <= 10 s)
+    the 8 checks of issue 10 only          median $(median < "$WORK/check-json-1m-8") s
   check table / csv to a file, 1M         $(cat "$WORK/check-table-1m") s / $(cat "$WORK/check-csv-1m") s
   report at 1M: first $(cat "$WORK/report-first-1m") s, next day $(cat "$WORK/report-next-1m") s; latest.md $(cat "$WORK/latest-1m") bytes   (target <= 200 KB)
 REPORT
