@@ -182,31 +182,52 @@ public struct OutputBytes {
     /// spreadsheet would run as a formula (it starts with `=`, `+`, `-`, `@`, a tab or a carriage
     /// return) is prefixed with `'` (OWASP's advice), unless `isNumber`.
     public mutating func appendCSV(_ text: UnsafeBufferPointer<UInt8>, isNumber: Bool = false) {
-        let formula = !isNumber && text.first.map { [UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D].contains($0) } ?? false
-        var plain = !formula
-        for (index, byte) in text.enumerated() where byte == UInt8(ascii: ",") || byte == UInt8(ascii: "\"") || byte < 0x20 || byte == 0x7F
-            || (byte >= 0xC2 && UnsafeUnicode.length(text, at: index) > 0) {
-            plain = false
-            break
+        var formula = false
+        if !isNumber, let first = text.first {
+            switch first {
+            case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D: formula = true
+            default: break
+            }
         }
-        guard !plain else {
+        /// Whether the byte at `index` needs the field quoted (and maybe rewritten).
+        func isSpecial(_ byte: UInt8, _ index: Int) -> Bool {
+            byte == UInt8(ascii: ",") || byte == UInt8(ascii: "\"") || byte < 0x20 || byte == 0x7F
+                || (byte >= 0xC2 && UnsafeUnicode.length(text, at: index) > 0)
+        }
+        var firstSpecial = 0
+        while firstSpecial < text.count && !isSpecial(text[firstSpecial], firstSpecial) { firstSpecial += 1 }
+        guard formula || firstSpecial < text.count else {
             append(text)
             return
         }
         append(byte: UInt8(ascii: "\""))
         if formula { append(byte: UInt8(ascii: "'")) }
-        var index = 0
+        // Runs of ordinary bytes (commas included, inside quotes) are copied whole.
+        var runStart = 0
+        var index = firstSpecial
         while index < text.count {
             let byte = text[index]
-            if byte >= 0xC2, case let length = UnsafeUnicode.length(text, at: index), length > 0 {
-                append("\u{FFFD}")
-                index += length
+            if byte == UInt8(ascii: ",") || !isSpecial(byte, index) {
+                index += 1
                 continue
             }
-            if byte == UInt8(ascii: "\"") { append(byte: byte) }
-            if (byte < 0x20 && byte != 0x0A && byte != 0x0D) || byte == 0x7F { append("\u{FFFD}") } else { append(byte: byte) }
-            index += 1
+            append(UnsafeBufferPointer(rebasing: text[runStart..<index]))
+            if byte >= 0xC2 {
+                append("\u{FFFD}")
+                index += UnsafeUnicode.length(text, at: index)
+            } else if byte == UInt8(ascii: "\"") {
+                append("\"\"")
+                index += 1
+            } else if byte == 0x0A || byte == 0x0D {
+                append(byte: byte)
+                index += 1
+            } else {
+                append("\u{FFFD}")
+                index += 1
+            }
+            runStart = index
         }
+        append(UnsafeBufferPointer(rebasing: text[runStart..<text.count]))
         append(byte: UInt8(ascii: "\""))
     }
 

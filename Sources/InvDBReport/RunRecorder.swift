@@ -15,7 +15,8 @@ public enum RunCommand: String, Sendable {
 ///
 /// History is kept as intervals (`result_history`): each result's status, reason and
 /// dimensions from the run they appeared to the run they were last seen. Each row is compared
-/// with its open interval (one index lookup); only a change writes: the old interval is closed
+/// with its open interval (read in resource order beside the check's rows, see
+/// `OpenIntervalCursor`); only a change writes: the old interval is closed
 /// and a new one opened. At the end, the open intervals this run did not see are closed. So a
 /// run that finds what the previous one found writes nothing but its `runs` row, and the
 /// recorder counts, on the way, what changed since the previous run.
@@ -66,8 +67,7 @@ public final class RunRecorder: CheckResultConsumer {
 
     /// The statements the recorder runs for each row.
     private struct Statements {
-        let open: BulkStatement
-        let openKeys: (benchmark: BulkStatement.Parameter, check: BulkStatement.Parameter, resource: BulkStatement.Parameter)
+        let openIntervals: OpenIntervalCursor
         let insert: BulkStatement
         let insertValues: [String: BulkStatement.Parameter]
         let close: BulkStatement
@@ -76,11 +76,7 @@ public final class RunRecorder: CheckResultConsumer {
         let replaceValues: [String: BulkStatement.Parameter]
 
         init(_ db: Database) throws {
-            open = try BulkStatement(db, sql: """
-                SELECT interval_id, first_run_id, status, effective_status, reason, account_id, region, name, failing_since
-                FROM result_history WHERE benchmark = :benchmark AND check_id = :check_id AND resource = :resource AND last_run_id IS NULL
-                """)
-            openKeys = (try open.parameter("benchmark"), try open.parameter("check_id"), try open.parameter("resource"))
+            openIntervals = try OpenIntervalCursor(db)
             insert = try BulkStatement(db, sql: """
                 INSERT INTO result_history(benchmark, check_id, resource, status, effective_status, reason, account_id, region, name,
                                            first_run_id, last_run_id, failing_since)
@@ -120,6 +116,11 @@ public final class RunRecorder: CheckResultConsumer {
     public func beginCheck(_ check: CheckDefinition, index: Int, columns: CheckColumns) throws {
         checkId = check.id
         dimensions = RecordedDimensions(columns: columns)
+        statements?.openIntervals.begin(benchmark: benchmark, checkId: checkId)
+    }
+
+    public func endCheck(_ check: CheckDefinition, index: Int, counts: StatusCounts) throws {
+        statements?.openIntervals.reset()
     }
 
     /// The dimensions the history keeps: account, region and the resource's name.
@@ -159,30 +160,34 @@ public final class RunRecorder: CheckResultConsumer {
                             account: optional(dimensions.account), region: optional(dimensions.region),
                             name: optional(dimensions.instanceName) ?? optional(dimensions.name))
         let resource = row.withCell(columns.resource) { $0 }
-        let open = statements.open
-        open.bind(statements.openKeys.benchmark, benchmark)
-        open.bind(statements.openKeys.check, checkId)
-        open.bind(statements.openKeys.resource, unownedText: resource)
         places.count(account: values.account, region: values.region, status: status)
-        // What the open interval of this result says, if there is one.
-        let earlier: (id: Int, firstRun: Int, same: Bool, failing: Bool, failingSince: String?)? = try open.fetchRow { found in
-            guard let found else { return nil }
-            if found.int(1) == runId, let replaced = CheckStatus(bytes: found.bytes(3)) {
+        // What the open interval of this result says, if there is one (columns as in
+        // `OpenIntervalCursor`).
+        let earlier: (id: Int, firstRun: Int, same: Bool, failing: Bool, failingSince: String?)? = try statements.openIntervals.find(resource).map { found in
+            if found.int(2) == runId, let replaced = CheckStatus(bytes: found.bytes(4)) {
                 // This run's own earlier row of the resource, which this one replaces.
-                places.uncount(account: found.isNull(5) ? nil : found.bytes(5), region: found.isNull(6) ? nil : found.bytes(6), status: replaced)
+                places.uncount(account: found.isNull(6) ? nil : found.bytes(6), region: found.isNull(7) ? nil : found.bytes(7), status: replaced)
             }
             func equal(_ index: Int32, _ bytes: UnsafeBufferPointer<UInt8>?) -> Bool {
                 guard let bytes else { return found.isNull(index) }
                 return !found.isNull(index) && Self.equalBytes(found.bytes(index), bytes)
             }
-            let effective = CheckStatus(bytes: found.bytes(3))
-            let same = effective == values.effective && equal(2, values.status) && equal(4, values.reason)
-                && equal(5, values.account) && equal(6, values.region) && equal(7, values.name)
+            let effective = CheckStatus(bytes: found.bytes(4))
+            let same = effective == values.effective && equal(3, values.status) && equal(5, values.reason)
+                && equal(6, values.account) && equal(7, values.region) && equal(8, values.name)
             let failing = effective?.isFinding ?? false
             // The streak's start is needed only when a failing result changes.
-            return (found.int(0), found.int(1), same, failing, failing && !same ? found.string(8) : nil)
+            return (found.int(1), found.int(2), same, failing, failing && !same ? found.string(9) : nil)
         }
         let failing = status.isFinding
+        if let earlier, earlier.same, earlier.firstRun != runId {
+            // Unchanged since an earlier run: nothing to write.
+            seen.insert(earlier.id)
+            if earlier.failing { changes[failing ? .stillFailing : .resolved, default: 0] += 1 } else if failing { changes[.new, default: 0] += 1 }
+            return
+        }
+        // Everything below writes: the cursor over the open intervals seeks again for the next row.
+        statements.openIntervals.reset()
         if let earlier, earlier.firstRun == runId {
             // The check returned this resource twice in this run: keep the later row.
             try write(values, into: statements.replace, statements.replaceValues, failingSince: failing ? earlier.failingSince ?? recordedAt : nil)
@@ -193,7 +198,6 @@ public final class RunRecorder: CheckResultConsumer {
         if let earlier {
             seen.insert(earlier.id)
             if earlier.failing { changes[failing ? .stillFailing : .resolved, default: 0] += 1 } else if failing { changes[.new, default: 0] += 1 }
-            if earlier.same { return }
             statements.close.bind(statements.closeKeys.id, earlier.id)
             statements.close.bind(statements.closeKeys.last, previousRunId)
             try statements.close.execute()
@@ -235,6 +239,7 @@ public final class RunRecorder: CheckResultConsumer {
     public func end(_ summary: CheckRunSummary) throws {
         guard let statements, let runId else { return }
         self.statements = nil
+        statements.openIntervals.reset()
         // Close the open intervals of earlier runs that this run did not return.
         let unseen = try BulkStatement(db, sql: """
             SELECT interval_id, effective_status IN ('alarm', 'error') FROM result_history
@@ -325,5 +330,84 @@ struct PlaceCounter {
         var copy = self
         copy.flush()
         return copy.counts
+    }
+}
+
+/// The open intervals of one check, read in resource order beside the check's rows.
+///
+/// Checks return their rows sorted (by account, region and resource, which for one account and
+/// region is resource order). Rather than one lookup per row, a cursor over the check's open
+/// intervals (`result_history_open`, in resource order) moves forward with the rows: a row whose
+/// resource sorts after the previous one advances it; a row that sorts before, or the first row
+/// after a write, seeks again (one lookup). So unsorted rows cost what a lookup per row did, and
+/// sorted ones a step each. The cursor is reset before every write to `result_history`, so it
+/// never reads a table being changed under it.
+final class OpenIntervalCursor {
+    private let statement: BulkStatement
+    private let benchmarkParameter, checkParameter, fromParameter: BulkStatement.Parameter
+    private var benchmark = ""
+    private var checkId = ""
+    /// The first open interval at or after the last resource asked for; nil past the last one.
+    private var current: BulkStatement.RowView?
+    private var isPositioned = false
+    /// The resource asked for last (its bytes).
+    private var lastResource: [UInt8] = []
+
+    /// Column positions of the rows `find` returns.
+    static let columns = "resource, interval_id, first_run_id, status, effective_status, reason, account_id, region, name, failing_since"
+
+    init(_ db: Database) throws {
+        statement = try BulkStatement(db, sql: """
+            SELECT \(Self.columns) FROM result_history INDEXED BY result_history_open
+            WHERE benchmark = :benchmark AND check_id = :check_id AND last_run_id IS NULL AND resource >= :from
+            ORDER BY resource
+            """)
+        (benchmarkParameter, checkParameter, fromParameter) = (try statement.parameter("benchmark"), try statement.parameter("check_id"),
+                                                               try statement.parameter("from"))
+    }
+
+    /// Starts on the intervals of another check.
+    func begin(benchmark: String, checkId: String) {
+        reset()
+        self.benchmark = benchmark
+        self.checkId = checkId
+    }
+
+    /// Ends the read; the next `find` seeks.
+    func reset() {
+        statement.reset()
+        current = nil
+        isPositioned = false
+    }
+
+    /// The open interval of `resource`, if there is one: its row, valid until the next call.
+    func find(_ resource: UnsafeBufferPointer<UInt8>) throws -> BulkStatement.RowView? {
+        if !isPositioned || Self.compare(resource, lastResource) < 0 {
+            statement.reset()
+            statement.bind(benchmarkParameter, benchmark)
+            statement.bind(checkParameter, checkId)
+            statement.bind(fromParameter, String(decoding: resource, as: UTF8.self))
+            current = try statement.step()
+            isPositioned = true
+        }
+        lastResource.removeAll(keepingCapacity: true)
+        lastResource.append(contentsOf: resource)
+        while let row = current, Self.compare(row.bytes(0), resource) < 0 { current = try statement.step() }
+        guard let row = current, Self.compare(row.bytes(0), resource) == 0 else { return nil }
+        return row
+    }
+
+    /// SQLite's BINARY order of two texts: bytes, then length.
+    static func compare(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Int {
+        let shared = min(a.count, b.count)
+        if shared > 0, let left = a.baseAddress, let right = b.baseAddress {
+            let order = memcmp(left, right, shared)
+            if order != 0 { return Int(order) }
+        }
+        return a.count - b.count
+    }
+
+    private static func compare(_ a: UnsafeBufferPointer<UInt8>, _ b: [UInt8]) -> Int {
+        b.withUnsafeBufferPointer { compare(a, $0) }
     }
 }

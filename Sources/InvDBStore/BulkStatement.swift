@@ -154,6 +154,23 @@ public final class BulkStatement {
         return try body(nil)
     }
 
+    /// Steps a query whose values are bound, leaving it positioned for the next call: the row
+    /// (valid until the next step or `reset()`), or nil when it has no more rows.
+    public func step() throws -> RowView? {
+        let code = sqlite3_step(handle)
+        if code == SQLITE_ROW { return RowView(handle: handle) }
+        guard code == SQLITE_DONE else {
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(connection)), sql: statement.sql)
+        }
+        return nil
+    }
+
+    /// Ends a query stepped with `step()` and clears its values.
+    public func reset() {
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
+    }
+
     /// Runs a query with the values bound and calls `body` with each row, then clears the
     /// bindings.
     public func forEachRow(_ body: (RowView) throws -> Void) throws {

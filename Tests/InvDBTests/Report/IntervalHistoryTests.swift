@@ -310,6 +310,48 @@ final class IntervalHistoryTests: XCTestCase {
         }
     }
 
+    // MARK: - Rows in any order
+
+    /// The recorder reads a check's open intervals in resource order beside its rows, seeking
+    /// again when a row sorts before the one before it (`OpenIntervalCursor`). Rows that come in
+    /// no order, in two accounts and regions, with results that change, appear and disappear
+    /// between runs, are recorded as the old model says, in `check --record` and `report` runs.
+    func testRowsInAnyOrderAreRecordedAsTheModelSays() throws {
+        let database = try TestSupport.database()
+        var model = Model()
+        var seed: UInt64 = 42
+        func next() -> UInt64 { seed = seed &* 6364136223846793005 &+ 1442695040888963407; return seed >> 33 }
+        /// One run's check: `count` resources (some skipped), statuses and reasons that depend on
+        /// `day`, in a shuffled order.
+        func benchmark(day: Int) throws -> Benchmark {
+            var rows: [String] = []
+            for index in 0..<60 where (index + day) % 7 != 0 {
+                let resource = String(format: "r-%02d%@", index, index % 5 == 0 ? "-long-name" : "")
+                let status = ["ok", "alarm", "error", "info", "skip"][(index * (day % 3 + 1)) % 5]
+                let reason = index % 4 == 0 ? "reason \(day)" : "same reason"
+                let account = index % 2 == 0 ? "'111111111111'" : "'222222222222'"
+                let region = index % 3 == 0 ? "NULL" : "'eu-west-1'"
+                rows.append("('\(resource)', '\(status)', '\(reason)', \(account), \(region))")
+            }
+            for index in rows.indices.reversed() { rows.swapAt(index, Int(next() % UInt64(index + 1))) }
+            let check = try CheckDefinition(id: "shuffled", path: "Tests/checks/shuffled.sql", text: """
+                -- title: shuffled
+                -- severity: low
+                -- description: d
+                -- remediation: aws ec2 describe-instances
+                SELECT column1 AS resource, column2 AS status, column3 AS reason, column4 AS account_id, column5 AS region
+                FROM (VALUES \(rows.joined(separator: ", ")));
+                """)
+            return Benchmark(testID: "shuffled", title: "shuffled", checks: [check])
+        }
+        var ids: [Int] = []
+        for day in 1...6 {
+            ids.append(try record(try benchmark(day: day), at: "2026-11-2\(day)T07:00:00Z", report: day % 3 == 0, database: database, model: &model))
+        }
+        XCTAssertGreaterThan(Set(model.runs.flatMap { $0.results.values.map(\.reason) }).count, 3)
+        try assertAgrees(model, database, runs: ids, "shuffled")
+    }
+
     // MARK: - Migration 0007
 
     /// A history of the old shape (runs and run_results rows, migrations up to 0006), with gaps,
