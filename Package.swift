@@ -47,7 +47,7 @@ let package = Package(
         // Output formats, one file each, as consumers of the pipeline.
         .target(name: "InvDBRender", dependencies: ["InvDBCore", "InvDBJSON", "InvDBChecks"]),
         // Run history, waivers and scheduled reports.
-        .target(name: "InvDBReport", dependencies: ["InvDBCore", "InvDBStore", "InvDBChecks", "InvDBRender",
+        .target(name: "InvDBReport", dependencies: ["InvDBCore", "InvDBJSON", "InvDBStore", "InvDBChecks", "InvDBRender",
                                                     .product(name: "GRDB", package: "GRDB.swift")]),
         .executableTarget(
             name: "invdb",

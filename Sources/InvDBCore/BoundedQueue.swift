@@ -33,12 +33,13 @@ package final class BoundedQueue<Element>: @unchecked Sendable {
         return true
     }
 
-    /// Takes the next item, waiting while the queue is empty; nil once it is closed and drained.
+    /// Takes the next item, waiting while the queue is empty; nil once it is closed and drained,
+    /// or cancelled (whoever cancelled wants no more work done).
     package func pop() -> Element? {
         condition.lock()
         defer { condition.unlock() }
-        while count == 0 && !closed { condition.wait() }
-        guard count > 0 else { return nil }
+        while count == 0 && !closed && !cancelled { condition.wait() }
+        guard count > 0, !cancelled else { return nil }
         let item = slots[head]
         slots[head] = nil
         head = (head + 1) % slots.count

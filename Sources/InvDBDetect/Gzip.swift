@@ -12,7 +12,8 @@ public enum Gzip {
         bytes.starts(with: [0x1F, 0x8B])
     }
 
-    /// Decompresses gzip data, refusing to produce more than `limit` bytes (a decompression bomb
+    /// Decompresses gzip data (every member of concatenated gzip data), refusing to produce more
+    /// than `limit` bytes in all (a decompression bomb
     /// in user data must not exhaust memory).
     ///
     /// - Throws: `DecodeError` when the data is not valid gzip or inflates past `limit`.
@@ -39,6 +40,14 @@ public enum Gzip {
                 output.append(contentsOf: chunk[0..<produced])
                 if output.count > limit { return Z_MEM_ERROR }
                 if code == Z_BUF_ERROR && stream.avail_in == 0 { return Z_DATA_ERROR }
+                // Concatenated members (what gunzip and cloud-init read whole): go on with the
+                // next one; only zero padding may follow the last.
+                if code == Z_STREAM_END && stream.avail_in > 0 {
+                    let rest = UnsafeBufferPointer(start: stream.next_in, count: Int(stream.avail_in))
+                    if rest.allSatisfy({ $0 == 0 }) { break }
+                    guard inflateReset(&stream) == Z_OK else { return Z_DATA_ERROR }
+                    code = Z_OK
+                }
             } while code == Z_OK
             return code
         }

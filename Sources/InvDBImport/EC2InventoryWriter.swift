@@ -159,7 +159,7 @@ final class EC2InventoryWriter {
         findInstance.bind(findInstanceId, instanceId)
         if let earlierSnapshot = try findInstance.fetchInt() {
             if state.snapshots.values.contains(where: { $0.id == earlierSnapshot }) {
-                warning = "\(location.file): instance \(instanceId) was already read in this run; the later copy is kept"
+                warning = "\(location.file): instance \(SafeText.quote(instanceId, limit: 40)) was already read in this run; the later copy is kept"
                 stageLatest.bind(stageLatestId, instanceId)
                 stageLatest.bind(stageLatestSequence, sequence)
                 try stageLatest.execute()
@@ -207,12 +207,17 @@ final class EC2InventoryWriter {
                                 sequence: Int) throws {
         let tape = view.tape
         let v = stageAddressValues
-        func stage(_ node: Int?, scope: StaticString, vpc: Int?, subnet: Int?) throws {
+        func stage(_ node: Int?, scope: StaticString, vpc: Int?, subnet: Int?, isIPv6: Bool = false) throws {
             guard tape.isNonEmptyString(node) else { return }
             stageAddress.bind(v.account, account)
             stageAddress.bind(v.region, region)
             stageAddress.bind(v.instance, instanceId)
-            stageAddress.bind(v.address, view, node)
+            if isIPv6 {
+                // IPv6 can be spelt many ways; CloudTrail sources are stored canonical, so are these.
+                stageAddress.bind(v.address, tape.nonEmptyString(node).map { IPAddress.canonical($0) ?? $0 })
+            } else {
+                stageAddress.bind(v.address, view, node)
+            }
             stageAddress.bind(v.scope, "\(scope)")
             stageAddress.bind(v.vpc, view, vpc ?? f.vpcId)
             stageAddress.bind(v.subnet, view, subnet ?? f.subnetId)
@@ -230,7 +235,7 @@ final class EC2InventoryWriter {
                 try stage(address.ip, scope: "private", vpc: vpc, subnet: subnet)
                 try stage(address.publicIp, scope: "public", vpc: vpc, subnet: subnet)
             }
-            for ip in interface.ipv6Addresses { try stage(ip, scope: "ipv6", vpc: vpc, subnet: subnet) }
+            for ip in interface.ipv6Addresses { try stage(ip, scope: "ipv6", vpc: vpc, subnet: subnet, isIPv6: true) }
         }
     }
 

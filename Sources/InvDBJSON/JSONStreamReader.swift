@@ -455,9 +455,17 @@ public final class JSONStreamReader {
     /// While set, `readTapeValue` refuses a value past this many bytes.
     private var tapeLimit: Int?
 
+    /// The most bytes one value read onto a tape may take (one reservation, one CloudTrail
+    /// record: kilobytes to megabytes in real files). Offsets on a tape are 32-bit: with one more
+    /// string at most (`maximumStringLength`) it stays far below 2 GiB.
+    static let maximumTapeBytes = 512 << 20
+
     private func checkTapeLimit(_ tape: JSONTape) throws {
         if let tapeLimit, tape.bytes.count > tapeLimit {
             throw error("a member larger than \(tapeLimit >> 10) KB before anything tells the document's kind", reason: .unknownKind)
+        }
+        if tape.bytes.count > Self.maximumTapeBytes {
+            throw error("a single value larger than \(Self.maximumTapeBytes >> 20) MB (one record or reservation)")
         }
     }
 

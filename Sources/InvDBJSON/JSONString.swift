@@ -58,6 +58,32 @@ public enum JSONString {
         output.append(byte: UInt8(ascii: "\""))
     }
 
+    /// Appends JSON text another encoder wrote (Foundation's `JSONEncoder`, which leaves DEL, C1
+    /// and bidi characters raw), with those characters escaped as `write` escapes them. Outside
+    /// strings JSON text holds none of them, so the result is the same JSON value.
+    public static func writeNeutralized<Output: JSONByteOutput>(json: [UInt8], into output: inout Output) {
+        json.withUnsafeBufferPointer { text in
+            var runStart = 0
+            var index = 0
+            while index < text.count {
+                let byte = text[index]
+                let unsafeLength = byte >= 0xC2 ? UnsafeUnicode.length(text, at: index) : 0
+                guard byte == 0x7F || unsafeLength > 0 else {
+                    index += 1
+                    continue
+                }
+                output.append(UnsafeBufferPointer(rebasing: text[runStart..<index]))
+                let scalar = unsafeLength > 0 ? UnsafeUnicode.scalar(text, at: index, length: unsafeLength) : UInt32(byte)
+                output.append(byte: UInt8(ascii: "\\"))
+                output.append(byte: UInt8(ascii: "u"))
+                for shift in [12, 8, 4, 0] { output.append(byte: hex[Int((scalar >> UInt32(shift)) & 15)]) }
+                index += max(unsafeLength, 1)
+                runStart = index
+            }
+            output.append(UnsafeBufferPointer(rebasing: text[runStart..<text.count]))
+        }
+    }
+
     /// Appends `text` as a JSON string literal.
     @inlinable
     public static func write<Output: JSONByteOutput>(_ text: String, into output: inout Output) {

@@ -15,6 +15,9 @@ public final class JSONRenderer: CheckResultConsumer, TableResultConsumer {
         output = BufferedSink(sink)
     }
 
+    /// The bytes a finite number as SQLite writes it is made of.
+    private static let numberBytes = Set("0123456789+-.eE".utf8)
+
     static func append(_ value: CellValue, into out: inout OutputBytes) {
         switch value {
         case .null: out.append("null")
@@ -98,7 +101,9 @@ public final class JSONRenderer: CheckResultConsumer, TableResultConsumer {
             out.bytes.append(dimensionKeys[position])
             switch row.kinds[index] {
             case .null: out.bytes.append("null")
-            case .integer, .real: row.withCell(index) { out.bytes.append($0) }
+            case .integer: row.withCell(index) { out.bytes.append($0) }
+            // SQLite writes an infinite REAL as `Inf`, which JSON has no word for.
+            case .real: row.withCell(index) { $0.allSatisfy { Self.numberBytes.contains($0) } ? out.bytes.append($0) : out.bytes.append("null") }
             case .text: row.withCell(index) { out.bytes.appendJSONString($0) }
             }
         }

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import InvDBChecks
 import InvDBCore
+import InvDBJSON
 import InvDBRender
 
 /// The report's JSON twin: the same summary and groups as the Markdown, and every change (new,
@@ -89,7 +90,7 @@ final class JSONObjectWriter {
     private func key(_ name: String) throws {
         output.bytes.append(isFirst ? "{\n  " : ",\n  ")
         isFirst = false
-        output.bytes.append(String(decoding: try encoder.encode(name), as: UTF8.self))
+        JSONString.writeNeutralized(json: Array(try encoder.encode(name)), into: &output.bytes)
         output.bytes.append(": ")
     }
 
@@ -97,7 +98,9 @@ final class JSONObjectWriter {
     func member<Value: Encodable>(_ name: String, _ value: Value?) throws {
         try key(name)
         if let value {
-            output.bytes.append(String(decoding: try encoder.encode(value), as: UTF8.self))
+            // Values hold input (tag values, regions, waiver text): JSONEncoder leaves DEL, C1
+            // and bidi characters raw, so they are escaped as in every other JSON invdb writes.
+            JSONString.writeNeutralized(json: Array(try encoder.encode(value)), into: &output.bytes)
         } else {
             output.bytes.append("null")
         }

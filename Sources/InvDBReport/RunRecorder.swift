@@ -18,8 +18,8 @@ public enum RunCommand: String, Sendable {
 /// with its open interval (read in resource order beside the check's rows, see
 /// `OpenIntervalCursor`); only a change writes: the old interval is closed
 /// and a new one opened. At the end, the open intervals this run did not see are closed. So a
-/// run that finds what the previous one found writes nothing but its `runs` row, and the
-/// recorder counts, on the way, what changed since the previous run.
+/// run that finds what the previous one found writes nothing but its `runs` row. At the end the
+/// recorder counts what changed since the previous run, from the history as written.
 ///
 /// ```swift
 /// try database.write { db in
@@ -164,8 +164,9 @@ public final class RunRecorder: CheckResultConsumer {
         // What the open interval of this result says, if there is one (columns as in
         // `OpenIntervalCursor`).
         let earlier: (id: Int, firstRun: Int, same: Bool, failing: Bool, failingSince: String?)? = try statements.openIntervals.find(resource).map { found in
-            if found.int(2) == runId, let replaced = CheckStatus(bytes: found.bytes(4)) {
-                // This run's own earlier row of the resource, which this one replaces.
+            // The check returned this resource before in this run (a new interval, or an
+            // earlier one already seen): this later row replaces that one in the counts too.
+            if found.int(2) == runId || seen.contains(found.int(1)), let replaced = CheckStatus(bytes: found.bytes(4)) {
                 places.uncount(account: found.isNull(6) ? nil : found.bytes(6), region: found.isNull(7) ? nil : found.bytes(7), status: replaced)
             }
             func equal(_ index: Int32, _ bytes: UnsafeBufferPointer<UInt8>?) -> Bool {
@@ -183,7 +184,6 @@ public final class RunRecorder: CheckResultConsumer {
         if let earlier, earlier.same, earlier.firstRun != runId {
             // Unchanged since an earlier run: nothing to write.
             seen.insert(earlier.id)
-            if earlier.failing { changes[failing ? .stillFailing : .resolved, default: 0] += 1 } else if failing { changes[.new, default: 0] += 1 }
             return
         }
         // Everything below writes: the cursor over the open intervals seeks again for the next row.
@@ -196,13 +196,9 @@ public final class RunRecorder: CheckResultConsumer {
             return
         }
         if let earlier {
-            seen.insert(earlier.id)
-            if earlier.failing { changes[failing ? .stillFailing : .resolved, default: 0] += 1 } else if failing { changes[.new, default: 0] += 1 }
             statements.close.bind(statements.closeKeys.id, earlier.id)
             statements.close.bind(statements.closeKeys.last, previousRunId)
             try statements.close.execute()
-        } else if failing {
-            changes[.new, default: 0] += 1
         }
         // A failing streak goes on when the previous result was failing too.
         let failingSince = failing ? (earlier?.failing == true ? earlier?.failingSince ?? recordedAt : recordedAt) : nil
@@ -242,17 +238,14 @@ public final class RunRecorder: CheckResultConsumer {
         statements.openIntervals.reset()
         // Close the open intervals of earlier runs that this run did not return.
         let unseen = try BulkStatement(db, sql: """
-            SELECT interval_id, effective_status IN ('alarm', 'error') FROM result_history
+            SELECT interval_id FROM result_history
             WHERE benchmark = :benchmark AND last_run_id IS NULL AND first_run_id < :run
             """)
         unseen.bind(try unseen.parameter("benchmark"), benchmark)
         unseen.bind(try unseen.parameter("run"), runId)
         var gone: [Int] = []
         try unseen.forEachRow { row in
-            let id = row.int(0)
-            guard !seen.contains(id) else { return }
-            gone.append(id)
-            if row.int(1) == 1 { changes[.resolved, default: 0] += 1 }
+            if !seen.contains(row.int(0)) { gone.append(row.int(0)) }
         }
         for id in gone {
             statements.close.bind(statements.closeKeys.id, id)
@@ -260,6 +253,9 @@ public final class RunRecorder: CheckResultConsumer {
             try statements.close.execute()
         }
         try db.execute(sql: "UPDATE runs SET counts = ? WHERE run_id = ?", arguments: [try RunCounts(summary.counts).json(), runId])
+        // What changed, from the history as now written (a resource returned twice counts once,
+        // as its later row): a few index lookups per failing result.
+        changes = try RunHistory.changeCounts(from: previousRunId, to: runId, db: db)
     }
 }
 

@@ -2,10 +2,11 @@ import GRDB
 import GRDBSQLite
 import InvDBCore
 
-/// A statement GRDB prepares (and caches on its connection) that the import runs hundreds of
-/// thousands of times with values bound straight through SQLite's C API: GRDB's argument arrays
-/// allocate for every value, which the 100,000-instance loop measurably pays for. This is the one
-/// place invdb steps a statement itself; everything else goes through GRDB.
+/// A statement GRDB prepares (and caches on its connection) that the import and the run
+/// recorder run hundreds of thousands of times with values bound straight through SQLite's C
+/// API: GRDB's argument arrays allocate for every value, which the 100,000-instance loops
+/// measurably pay for. On invdb's own connection this is the one place a statement is stepped
+/// outside GRDB (saved checks and `invdb query` step theirs on `UntrustedSQLConnection`s).
 ///
 /// Parameters are named (`:instance_id`); their positions are looked up once.
 ///
@@ -91,33 +92,19 @@ public final class BulkStatement {
 
     /// Runs the statement with the values bound, then clears them for the next row.
     public func execute() throws {
-        defer {
-            sqlite3_reset(handle)
-            sqlite3_clear_bindings(handle)
-        }
+        defer { reset() }
         let code = sqlite3_step(handle)
-        guard code == SQLITE_DONE || code == SQLITE_ROW else {
-            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(connection)), sql: statement.sql)
-        }
+        guard code == SQLITE_DONE || code == SQLITE_ROW else { throw failure(code) }
     }
 
     /// Runs a query expected to return one integer (or none).
     public func fetchInt() throws -> Int? {
-        defer {
-            sqlite3_reset(handle)
-            sqlite3_clear_bindings(handle)
-        }
-        let code = sqlite3_step(handle)
-        if code == SQLITE_ROW {
-            return sqlite3_column_type(handle, 0) == SQLITE_NULL ? nil : Int(sqlite3_column_int64(handle, 0))
-        }
-        guard code == SQLITE_DONE else {
-            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(connection)), sql: statement.sql)
-        }
-        return nil
+        defer { reset() }
+        guard let row = try step() else { return nil }
+        return row.isNull(0) ? nil : row.int(0)
     }
 
-    /// The current row of a query, valid only inside `fetchRow`'s closure.
+    /// The current row of a query, valid until the statement steps again or is reset.
     public struct RowView {
         fileprivate let handle: OpaquePointer
 
@@ -127,7 +114,7 @@ public final class BulkStatement {
         /// Column `index` as an integer (0 for NULL).
         public func int(_ index: Int32) -> Int { Int(sqlite3_column_int64(handle, index)) }
 
-        /// Column `index` as UTF-8 bytes (empty for NULL), valid until the closure returns.
+        /// Column `index` as UTF-8 bytes (empty for NULL), valid until the statement steps again.
         public func bytes(_ index: Int32) -> UnsafeBufferPointer<UInt8> {
             guard let text = sqlite3_column_text(handle, index) else { return UnsafeBufferPointer(start: nil, count: 0) }
             return UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(handle, index)))
@@ -139,29 +126,12 @@ public final class BulkStatement {
         }
     }
 
-    /// Runs a query with the values bound and calls `body` with its first row (nil when it
-    /// returns none), then clears the bindings.
-    public func fetchRow<Result>(_ body: (RowView?) throws -> Result) throws -> Result {
-        defer {
-            sqlite3_reset(handle)
-            sqlite3_clear_bindings(handle)
-        }
-        let code = sqlite3_step(handle)
-        if code == SQLITE_ROW { return try body(RowView(handle: handle)) }
-        guard code == SQLITE_DONE else {
-            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(connection)), sql: statement.sql)
-        }
-        return try body(nil)
-    }
-
     /// Steps a query whose values are bound, leaving it positioned for the next call: the row
     /// (valid until the next step or `reset()`), or nil when it has no more rows.
     public func step() throws -> RowView? {
         let code = sqlite3_step(handle)
         if code == SQLITE_ROW { return RowView(handle: handle) }
-        guard code == SQLITE_DONE else {
-            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(connection)), sql: statement.sql)
-        }
+        guard code == SQLITE_DONE else { throw failure(code) }
         return nil
     }
 
@@ -174,17 +144,12 @@ public final class BulkStatement {
     /// Runs a query with the values bound and calls `body` with each row, then clears the
     /// bindings.
     public func forEachRow(_ body: (RowView) throws -> Void) throws {
-        defer {
-            sqlite3_reset(handle)
-            sqlite3_clear_bindings(handle)
-        }
-        while true {
-            let code = sqlite3_step(handle)
-            if code == SQLITE_DONE { return }
-            guard code == SQLITE_ROW else {
-                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(connection)), sql: statement.sql)
-            }
-            try body(RowView(handle: handle))
-        }
+        defer { reset() }
+        while let row = try step() { try body(row) }
+    }
+
+    /// The error of a step that returned `code`.
+    private func failure(_ code: Int32) -> DatabaseError {
+        DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(connection)), sql: statement.sql)
     }
 }

@@ -23,38 +23,89 @@ class CloudTrailRecordReader {
             return
         }
         let writer = try file.run.cloudTrail()
-        // Most records are only counted: read their few fields as bytes, without strings.
-        let keep: Bool? = try tape.bytes.withUnsafeBufferPointer { bytes -> Bool? in
+        // Most records are only counted: read their few fields as bytes, without strings. A
+        // field written with JSON escapes (AWS never does) sends the record the slow way, where
+        // every field is decoded, so that an escape can neither hide a record nor move it.
+        var verdict = FastVerdict.slow
+        try tape.bytes.withUnsafeBufferPointer { bytes in
+            var escaped = false
             func plain(_ index: Int?) -> UnsafeBufferPointer<UInt8>? {
                 guard let index else { return nil }
                 let node = tape.nodes[index]
+                if node.kind == .escapedString { escaped = true }
                 guard node.kind == .string, node.length > 0 else { return nil }
                 return UnsafeBufferPointer(rebasing: bytes[Int(node.start)..<Int(node.start + node.length)])
             }
-            guard let time = plain(tape.member(root, "eventTime")), CloudTrailRecord.isEventTime(time) else { return nil }
-            let first = try writer.count(key: CloudTrailRecord.eventKey(tape, at: root), account: plain(tape.member(root, "recipientAccountId")),
-                                         region: plain(tape.member(root, "awsRegion")), day: UnsafeBufferPointer(rebasing: time[0..<10]))
-            guard first else { return false }
             let identity = tape.member(root, "userIdentity")
-            if let key = plain(tape.member(identity, "accessKeyId")), key.starts(with: "AKIA".utf8) { return true }
-            if let type = plain(tape.member(identity, "type")), type.elementsEqual("AssumedRole".utf8) {
-                // Kept only when the session is named after an instance: …/i-0123456789abcdef0.
-                guard let arn = plain(tape.member(identity, "arn")) else { return false }
-                let session = arn.lastIndex(of: UInt8(ascii: "/")).map { UnsafeBufferPointer(rebasing: arn[($0 + 1)...]) } ?? arn
-                return (session.count == 10 || session.count == 19) && session.starts(with: "i-".utf8)
+            let time = plain(tape.member(root, "eventTime"))
+            let account = plain(tape.member(root, "recipientAccountId")), region = plain(tape.member(root, "awsRegion"))
+            let key = plain(tape.member(identity, "accessKeyId")), type = plain(tape.member(identity, "type"))
+            let arn = plain(tape.member(identity, "arn"))
+            guard !escaped else { return }
+            guard let time, CloudTrailRecord.isEventTime(time) else {
+                verdict = .unreadableTime
+                return
             }
-            // An escaped key or type (never written so by AWS) is read the slow way.
-            return tape.kind(tape.member(identity, "accessKeyId")) == .escapedString || tape.kind(tape.member(identity, "type")) == .escapedString
+            guard try writer.count(key: CloudTrailRecord.eventKey(tape, at: root), account: account, region: region,
+                                   day: UnsafeBufferPointer(rebasing: time[0..<10])) else {
+                verdict = .drop
+                return
+            }
+            if let key, key.starts(with: "AKIA".utf8) {
+                verdict = .keep
+            } else if let type, type.elementsEqual("AssumedRole".utf8), let arn {
+                // Kept only when the session is named after an instance: …/i-0123456789abcdef0.
+                let session = arn.lastIndex(of: UInt8(ascii: "/")).map { UnsafeBufferPointer(rebasing: arn[($0 + 1)...]) } ?? arn
+                verdict = (session.count == 10 || session.count == 19) && session.starts(with: "i-".utf8) ? .keep : .drop
+            } else {
+                verdict = .drop
+            }
         }
-        guard let keep else {
+        if verdict == .slow {
+            // Counted here with decoded fields; `isKept` decides what is stored.
+            let day = tape.string(tape.member(root, "eventTime")).map { Array($0.utf8) } ?? []
+            guard day.count >= 10, CloudTrailRecord.isEventTime(day) else {
+                unreadable[CloudTrailRecord.RecordProblem.eventTime.message, default: 0] += 1
+                return
+            }
+            let account = tape.string(tape.member(root, "recipientAccountId")).flatMap { $0.isEmpty ? nil : Array($0.utf8) }
+            let region = tape.string(tape.member(root, "awsRegion")).flatMap { $0.isEmpty ? nil : Array($0.utf8) }
+            let first = try Self.withOptionalBuffer(account) { account in
+                try Self.withOptionalBuffer(region) { region in
+                    try day.withUnsafeBufferPointer { day in
+                        try writer.count(key: CloudTrailRecord.eventKey(tape, at: root), account: account, region: region,
+                                         day: UnsafeBufferPointer(rebasing: day[0..<10]))
+                    }
+                }
+            }
+            verdict = first ? .keep : .drop
+        }
+        if verdict == .unreadableTime {
             unreadable[CloudTrailRecord.RecordProblem.eventTime.message, default: 0] += 1
             return
         }
+        let keep = verdict == .keep
         guard keep else { return }
         switch CloudTrailRecord.read(tape, at: root) {
         case .success(let record): try writer.add(record, file: file)
         case .failure(let problem): unreadable[problem.message, default: 0] += 1
         }
+    }
+
+    /// What the fast reading of a record concluded.
+    private enum FastVerdict {
+        /// Counted; stored if `CloudTrailRecord.isKept` says so.
+        case keep
+        /// Counted (or a duplicate) and not stored.
+        case drop
+        case unreadableTime
+        /// A field is escaped: read the record the slow way.
+        case slow
+    }
+
+    private static func withOptionalBuffer<R>(_ bytes: [UInt8]?, _ body: (UnsafeBufferPointer<UInt8>?) throws -> R) rethrows -> R {
+        guard let bytes else { return try body(nil) }
+        return try bytes.withUnsafeBufferPointer { try body($0) }
     }
 
     /// Writes the file's aggregates and warns about the records that could not be read.

@@ -187,12 +187,15 @@ final class CloudTrailWriter {
         coverage.removeAll(keepingCapacity: true)
     }
 
-    /// Replaces what earlier imports of the same file (same SHA-256) stored, so importing a file
-    /// again does not count its calls twice.
+    /// Replaces what imports of the same file (same SHA-256) in earlier runs stored, so importing
+    /// a file again does not count its calls twice. A copy read earlier in this run stays: its
+    /// records are already counted once, and this copy's are duplicates of them (by eventID).
     func replaceEarlierImports(of file: FileImport, sha256: String) throws {
         for table in ["cloudtrail_calls", "cloudtrail_coverage"] {
             try db.execute(sql: """
-                DELETE FROM \(table) WHERE import_id IN (SELECT import_id FROM imports WHERE sha256 = ? AND import_id != ?)
+                DELETE FROM \(table) WHERE import_id IN (
+                    SELECT import_id FROM imports
+                    WHERE sha256 = ? AND run_id != (SELECT run_id FROM imports WHERE import_id = ?))
                 """, arguments: [sha256, file.importId])
         }
     }

@@ -83,7 +83,8 @@ struct Import: ParsableCommand {
                 throw error
             }
             progress.clear()
-            for warning in summary.warnings { Terminal.printError("warning: \(warning)") }
+            // One line each: a file name or value inside a warning cannot start a line of its own.
+            for warning in summary.warnings { Terminal.printError("warning: " + SafeText.quote(warning, limit: 1000)) }
             for failure in summary.failures { Terminal.printError(failure.description) }
             if !quiet {
                 FileHandle.standardOutput.write(Data(ImportSummaryText.render(summary, seconds: Date().timeIntervalSince(started), database: store.path).utf8))

@@ -51,6 +51,19 @@ final class UserDataDecoderTests: XCTestCase {
         XCTAssertEqual(decoding.documents.first?.text, script)
     }
 
+    /// Concatenated gzip members are one stream to gunzip and cloud-init: a key in the second
+    /// member runs on the instance and is found (before, decoding stopped after the first).
+    func testConcatenatedGzipMembersAreReadWhole() throws {
+        var data = try gzip("#!/bin/bash\necho first\n")
+        data.append(try gzip(script))
+        let decoding = UserDataDecoder.decode(apiValue: data.base64EncodedString())
+        XCTAssertEqual(decoding.documents.first?.text, "#!/bin/bash\necho first\n" + script)
+        XCTAssertTrue(decoding.errors.isEmpty, "\(decoding.errors)")
+        // Zero padding after the last member is allowed; anything else is an error, never ignored.
+        XCTAssertEqual(try Gzip.decompress(Array(try gzip(script)) + [0, 0, 0]), Array(script.utf8))
+        XCTAssertThrowsError(try Gzip.decompress(Array(try gzip(script)) + Array("trailing".utf8)))
+    }
+
     func testMIMEWithBase64AndQuotedPrintableParts() throws {
         let qp = "#!/bin/sh\naws_secret_access_key=3D\"q8Lr2Vx0PzT4nWc7Ja1Hd9Ue3Ko6Sb5Gm/Yf+Nt2\"=\n\n"
         let mime = """

@@ -233,6 +233,63 @@ final class CloudTrailTests: XCTestCase {
         }
     }
 
+    /// The same log file twice in one run (overlapping folders on the command line) is counted
+    /// once, and kept: the second copy used to delete what the first had stored.
+    func testTheSameFileTwiceInOneRunIsCountedOnce() throws {
+        let file = Self.sample + "/s3/example-cloudtrail-logs/AWSLogs/111122223333/CloudTrail/us-east-1/2026/03/02/"
+            + "111122223333_CloudTrail_us-east-1_20260302T1000Z_9mDfxFm9J5wMiODZ.json"
+        let copy = try TestSupport.temporaryDirectory().appendingPathComponent("copy.json").path
+        try FileManager.default.copyItem(atPath: file, toPath: copy)
+        func totals(_ paths: [String]) throws -> [Int] {
+            let database = try TestSupport.database()
+            _ = try importAt(paths, "2026-03-05T06:00:00Z", into: database)
+            return [try TestSupport.int(database, "SELECT count(*) FROM cloudtrail_calls"),
+                    try TestSupport.int(database, "SELECT coalesce(sum(calls), 0) FROM cloudtrail_calls"),
+                    try TestSupport.int(database, "SELECT coalesce(sum(records), 0) FROM cloudtrail_coverage")]
+        }
+        let once = try totals([file])
+        XCTAssertGreaterThan(once[0], 0)
+        XCTAssertEqual(try totals([file, copy]), once)
+    }
+
+    /// A record whose fields are written with JSON escapes (`\/` in an ARN, `\u0041` in a key id)
+    /// is read like the same record without them: escapes neither hide a call nor move it.
+    func testEscapedFieldsAreReadLikePlainOnes() throws {
+        func log(_ arn: String, _ key: String, _ account: String) -> String {
+            """
+            {"Records": [{"eventVersion": "1.08", "eventTime": "2026-03-02T10:00:00Z", "eventID": "\(UUID().uuidString)",
+              "eventSource": "s3.amazonaws.com", "eventName": "ListBuckets", "awsRegion": "us-east-1", "recipientAccountId": "\(account)",
+              "sourceIPAddress": "203.0.113.10", "userAgent": "aws-cli/2",
+              "userIdentity": {"type": "AssumedRole", "arn": "\(arn)", "accessKeyId": "\(key)", "accountId": "111122223333",
+                "sessionContext": {"sessionIssuer": {"type": "Role", "arn": "arn:aws:iam::111122223333:role/web"}}}}]}
+            """
+        }
+        func stored(_ text: String) throws -> [String] {
+            let database = try TestSupport.database()
+            _ = try importAt([try TestSupport.file(named: "log.json", text)], "2026-03-05T06:00:00Z", into: database)
+            return try TestSupport.strings(database, """
+                SELECT c.session_instance_id || ' ' || c.access_key_id || ' ' || g.account_id || ' ' || c.calls
+                FROM cloudtrail_calls AS c, cloudtrail_coverage AS g
+                """)
+        }
+        let plain = try stored(log("arn:aws:sts::111122223333:assumed-role/web/i-0123456789abcdef0", "ASIAQWERTYUIOPASDFGH", "111122223333"))
+        XCTAssertEqual(plain, ["i-0123456789abcdef0 ASIAQWERTYUIOPASDFGH 111122223333 1"])
+        XCTAssertEqual(try stored(log("arn:aws:sts::111122223333:assumed-role\\/web\\/i-0123456789abcdef0", "\\u0041SIAQWERTYUIOPASDFGH",
+                                      "1111\\u00322223333")), plain)
+    }
+
+    /// IPv6 addresses of instances are kept in canonical form, as CloudTrail sources are, so a
+    /// listing that spells them otherwise (upper case, zeros written out) still matches calls.
+    func testIPv6AddressesAreKeptCanonical() throws {
+        let text = try String(contentsOfFile: Self.sample + "/ec2/snapshot-2/us-east-1-describe-instances.json", encoding: .utf8)
+        guard let empty = text.range(of: "\"Ipv6Addresses\": []") else { return XCTFail("the fixture has no Ipv6Addresses") }
+        var listing = text
+        listing.replaceSubrange(empty, with: "\"Ipv6Addresses\": [{\"Ipv6Address\": \"2001:DB8:0:0:0:0:0:1\"}]")
+        let database = try TestSupport.database()
+        _ = try importAt([try TestSupport.file(named: "us-east-1-describe-instances.json", listing)], "2026-03-03T06:00:00Z", into: database)
+        XCTAssertEqual(try TestSupport.strings(database, "SELECT address FROM ec2_address_history WHERE scope = 'ipv6' ORDER BY 1"), ["2001:db8::1"])
+    }
+
     /// Without CloudTrail logs, the checks say so: unverified, never passed.
     func testWithoutLogsTheChecksAreInfo() throws {
         let database = try TestSupport.database()

@@ -249,6 +249,19 @@ final class ImporterTests: XCTestCase {
         }
     }
 
+    /// A warning that names an instance quotes its id made safe: a line break or escape in the
+    /// listing's InstanceId cannot forge a line of output.
+    func testAWarningQuotesTheInstanceIdSafely() throws {
+        let database = try TestSupport.database()
+        let instance = #"{"InstanceId": "i-1\u001b[31m\nerror: forged", "State": {"Name": "running"}, "Placement": {"AvailabilityZone": "us-east-1a"}}"#
+        let file = try TestSupport.file(named: "twice.json", """
+            {"Reservations": [{"OwnerId": "123456789012", "Instances": [\(instance), \(instance)]}]}
+            """)
+        let warnings = try TestSupport.importPaths([file], into: database).warnings.filter { $0.contains("already read") }
+        XCTAssertEqual(warnings.count, 1)
+        XCTAssertFalse(warnings.joined().unicodeScalars.contains { $0.value < 0x20 }, "\(warnings)")
+    }
+
     func testRecordErrorsNameTheJSONPath() throws {
         let database = try TestSupport.database()
         let file = try TestSupport.file(named: "no-id.json", """

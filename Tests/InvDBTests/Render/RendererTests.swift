@@ -173,4 +173,23 @@ final class RendererTests: XCTestCase {
         minus.withUTF8 { out.appendCSV($0, isNumber: true) }
         XCTAssertEqual(out.string, "-5")
     }
+    /// A check's REAL column that SQLite writes as `Inf` (9e999) is `null` in the JSON output:
+    /// the output stays JSON whatever a shared `.sql` file returns.
+    func testInfiniteNumbersFromAChecksSQLAreNullInJSON() throws {
+        let database = try TestSupport.database()
+        let check = try CheckDefinition(id: "numbers", path: "Tests/checks/numbers.sql", text: """
+            -- title: numbers
+            -- severity: low
+            -- description: d
+            -- remediation: aws ec2 describe-instances
+            SELECT 'r' AS resource, 'ok' AS status, 'fine' AS reason, 9e999 AS big, -9e999 AS small, 1.5 AS plain, 2 AS whole;
+            """)
+        let sink = MemorySink()
+        try CheckRunner(database: database).run(Benchmark(testID: "numbers", title: "numbers", checks: [check]), into: JSONRenderer(sink: sink))
+        let row = try JSONValue.parse(sink.string)["checks"]?.elements.first?["results"]?.elements.first
+        XCTAssertEqual(row?["big"], .null)
+        XCTAssertEqual(row?["small"], .null)
+        XCTAssertEqual(row?["plain"]?.minifiedJSON, "1.5")
+        XCTAssertEqual(row?["whole"]?.testInt, 2)
+    }
 }

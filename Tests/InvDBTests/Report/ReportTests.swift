@@ -139,6 +139,22 @@ final class ReportTests: XCTestCase {
         }
     }
 
+    /// Input in the report's JSON (a tag value grouped by) is escaped as in every JSON invdb
+    /// writes: DEL, C1 and bidi characters as `\\u` escapes, never raw.
+    func testReportJSONEscapesControlAndBidiCharacters() throws {
+        let database = try TestSupport.database()
+        try importAt([TestSupport.samples], "2026-11-20T06:00:00Z", into: database)
+        let hostile = "web\u{202E}lanigiro\u{85}\u{7F}"
+        try database.write { db in try db.execute(sql: "UPDATE ec2_instance_tags SET value = ? WHERE key = 'Name'", arguments: [hostile]) }
+        var options = ReportBuilder.Options()
+        options.groupByTag = "Name"
+        let written = try report(ReportBuilder(database: database, options: options), "2026-11-20T07:00:00Z", database: database)
+        XCTAssertFalse(written.json.unicodeScalars.contains { [0x202E, 0x85, 0x7F].contains($0.value) })
+        XCTAssertTrue(written.json.contains("web\\u202elanigiro\\u0085\\u007f"))
+        let groups = try JSONValue.parse(written.json)["by_tag"]?["groups"]?.elements ?? []
+        XCTAssertTrue(groups.contains { $0["group"]?.string == hostile }, "the same value once decoded")
+    }
+
     func testWaiversNeedReasonOwnerAndAFutureExpiry() throws {
         let database = try TestSupport.database()
         let now = date("2026-11-20T07:00:00Z")
@@ -203,5 +219,47 @@ final class ReportTests: XCTestCase {
                                                "111111111111 eu-west-1 ok 1", "111111111111 us-east-1 alarm 1", "111111111111 us-east-1 error 1",
                                                "222222222222 eu-west-1 ok 1"], day)
         }
+    }
+    /// A check that returns a resource twice: the later row is what the history keeps, and the
+    /// change counts (which drive `--fail-on new`) and the counts by place say the same. Before,
+    /// `ok` then `alarm` for one resource counted no new failure, and an alarm returned twice
+    /// counted twice.
+    func testAResourceReturnedTwiceCountsAsItsLaterRow() throws {
+        let database = try TestSupport.database()
+        func benchmark(_ rows: String) throws -> Benchmark {
+            let check = try CheckDefinition(id: "twice", path: "Tests/checks/twice.sql", text: """
+                -- title: twice
+                -- severity: low
+                -- description: d
+                -- remediation: aws ec2 describe-instances
+                SELECT column1 AS resource, column2 AS status, column3 AS reason, '111111111111' AS account_id, 'eu-west-1' AS region
+                FROM (VALUES \(rows));
+                """)
+            return Benchmark(testID: "twice", title: "twice", checks: [check])
+        }
+        func record(_ rows: String, _ when: String) throws -> (run: Int, changes: [RunChange: Int], counts: RunCounts?) {
+            try database.write { db in
+                let recorder = RunRecorder(db: db, command: .check, now: date(when))
+                try CheckRunner(database: database).run(try benchmark(rows), into: recorder)
+                return (try XCTUnwrap(recorder.runId), recorder.changeCounts,
+                        recorder.countsByPlace[ResultPlace(account: "111111111111", region: "eu-west-1")])
+            }
+        }
+        func stored(_ run: Int) throws -> [String] {
+            try TestSupport.strings(database, "SELECT resource || ' ' || effective_status || ' ' || reason FROM run_results WHERE run_id = ? ORDER BY 1",
+                                    [run])
+        }
+        let first = try record("('r', 'ok', 'a'), ('s', 'alarm', 'x')", "2026-11-20T07:00:00Z")
+        XCTAssertEqual(first.changes, [.new: 1, .resolved: 0, .stillFailing: 0])
+        let second = try record("('r', 'ok', 'b'), ('r', 'alarm', 'c'), ('s', 'alarm', 'x'), ('s', 'alarm', 'x')", "2026-11-21T07:00:00Z")
+        XCTAssertEqual(try stored(second.run), ["r alarm c", "s alarm x"])
+        XCTAssertEqual(second.changes, [.new: 1, .resolved: 0, .stillFailing: 1])
+        XCTAssertEqual(second.counts?.alarm, 2)
+        XCTAssertEqual(second.counts?.ok, 0)
+        let third = try record("('r', 'alarm', 'c'), ('r', 'ok', 'd'), ('s', 'alarm', 'x')", "2026-11-22T07:00:00Z")
+        XCTAssertEqual(try stored(third.run), ["r ok d", "s alarm x"])
+        XCTAssertEqual(third.changes, [.new: 0, .resolved: 1, .stillFailing: 1])
+        XCTAssertEqual(third.counts?.alarm, 1)
+        XCTAssertEqual(third.counts?.ok, 1)
     }
 }

@@ -44,5 +44,6 @@ final class BoundedQueueTests: XCTestCase {
         XCTAssertTrue(queue.push(1))
         queue.cancel()
         XCTAssertFalse(queue.push(2), "a full, cancelled queue does not block its producer")
+        XCTAssertNil(queue.pop(), "nor hands out more work: the check runner's workers stop after a failure")
     }
 }
