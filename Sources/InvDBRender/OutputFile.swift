@@ -21,14 +21,6 @@ public enum OutputFile {
             }
         }
     }
-
-    /// Writes `bytes` to `path` whole or not at all (see `StagedFile`).
-    public static func writeAtomically(_ bytes: OutputBytes, to path: String) throws {
-        let staged = try StagedFile(path: path)
-        try staged.write(bytes)
-        try staged.finish()
-        try staged.publish()
-    }
 }
 
 /// A file written under a temporary name beside its path — created exclusively (`O_EXCL`), never

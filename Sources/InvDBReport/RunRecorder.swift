@@ -259,7 +259,8 @@ public final class RunRecorder: CheckResultConsumer {
     }
 }
 
-/// A set of interval ids, one bit each: the ids of a benchmark's open intervals are dense.
+/// A set of interval ids, one bit each: ids are sequential, so the set takes one bit per
+/// interval ever recorded (about 1 MB for eight million).
 struct IntervalSet {
     private var words: [UInt64] = []
 
